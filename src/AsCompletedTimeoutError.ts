@@ -1,0 +1,53 @@
+/** What a deadline saw when it fired. */
+export interface AsCompletedTimeoutInfo {
+  /** `'total'`: the overall deadline; `'each'`: one input's own limit. */
+  readonly scope: 'total' | 'each';
+  /** The limit in ms (for a `Date` deadline: ms from the start to that date). */
+  readonly timeout: number;
+  /** Inputs in the collection. */
+  readonly total: number;
+  /** Records emitted for the collection before the timeout. */
+  readonly completed: number;
+  /** Indices started but unfinished when the deadline fired. */
+  readonly pending: readonly number[];
+  /** Indices never started when the deadline fired. */
+  readonly queued: readonly number[];
+  /** The input that expired (scope `'each'`). */
+  readonly index?: number;
+}
+
+/**
+ * The error of a missed deadline in {@link asCompletedWithTimeout}: the stream's
+ * error (`'value'`/`'tagged'`, `onTimeout: 'error'`), the `reason` of a `rejected`
+ * record (`'settled'`), and the abort reason of the signals it cancelled.
+ *
+ * @example
+ * ```ts
+ * import { AsCompletedTimeoutError } from 'rxjs-as-completed';
+ *
+ * if (err instanceof AsCompletedTimeoutError) {
+ *   console.log(err.message);          // 2 (of 4) inputs unfinished after 3000 ms
+ *   console.log(err.info.pending);     // [0, 3]
+ * }
+ * ```
+ */
+export class AsCompletedTimeoutError extends Error {
+  override readonly name = 'AsCompletedTimeoutError' as const;
+  readonly info: AsCompletedTimeoutInfo;
+
+  constructor(info: AsCompletedTimeoutInfo) {
+    super(timeoutMessage(info));
+    // Keeps `instanceof` true when the class is down-levelled or loaded twice
+    // (ESM and CJS builds side by side each check against their own class).
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.info = info;
+  }
+}
+
+function timeoutMessage(info: AsCompletedTimeoutInfo): string {
+  if (info.scope === 'each') {
+    return `Input ${info.index} (of ${info.total}) unfinished after its limit of ${info.timeout} ms`;
+  }
+  const unfinished = info.total - info.completed;
+  return `${unfinished} (of ${info.total}) inputs unfinished after ${info.timeout} ms`;
+}

@@ -1,0 +1,113 @@
+import type { Observable, OperatorFunction } from 'rxjs';
+import { runBatches, runCollection } from './internal/operate.js';
+import { timeoutPlan } from './internal/plans.js';
+import { assertCollection, describe, isCollection } from './internal/validate.js';
+import type { AsCompletedTimeoutConfig, CompletionInput, CompletionValueOf, EmitMode, Emitted } from './types.js';
+
+/**
+ * Like {@link asCompleted}, with a deadline: what finished in time is emitted,
+ * what did not is reported.
+ *
+ * `timeout` as a number is short for `{ total: timeout }`. `total` is one
+ * overall deadline counted from subscription; `each` limits every input from
+ * the moment it starts (time queued behind `concurrency` does not count).
+ *
+ * ```text
+ * inputs[0]: --A|
+ * inputs[1]: ------B|
+ * total: 4   ----X
+ * result:    --A-#        # = AsCompletedTimeoutError (pending [1])
+ * ```
+ *
+ * - At the `total` deadline, in `'value'`/`'tagged'` mode: errors with
+ *   {@link AsCompletedTimeoutError} (`onTimeout: 'error'`, the default) or
+ *   completes quietly (`onTimeout: 'complete'`); running inputs are torn down
+ *   and their signals aborted with that error; queued inputs never start.
+ * - In `'settled'` mode: every unfinished input (running or queued) emits a
+ *   `rejected` record whose reason is the timeout error, in index order, then the
+ *   output completes.
+ * - An input finishing in the very frame of its deadline loses, as in asyncio.
+ * - `each` expiry tears that input down and is its failure (`info.scope: 'each'`):
+ *   fail fast in `'value'`/`'tagged'`, a `rejected` record in `'settled'`.
+ * - When every input finishes early the timer is cleared at once; an empty
+ *   collection completes at once and arms no timer.
+ * - Time comes from `scheduler` (default `asyncScheduler`), so the operator runs
+ *   in virtual time inside `TestScheduler.run`.
+ *
+ * ## Example
+ * Take what three mirrors answer within a second, and name the ones that did not.
+ * ```ts
+ * import { asCompletedWithTimeout, AsCompletedTimeoutError } from 'rxjs-as-completed';
+ *
+ * const get = (url: string) => (signal: AbortSignal) => fetch(url, { signal }).then((r) => r.text());
+ * asCompletedWithTimeout([get('/a'), get('/b'), get('/c')], { total: 1000, emit: 'tagged' }).subscribe({
+ *   next: ({ index }) => console.log('done', index),
+ *   error: (e) => e instanceof AsCompletedTimeoutError && console.log(e.message, e.info.pending),
+ * });
+ * // Logs:
+ * // done 2
+ * // done 0
+ * // 1 (of 3) inputs unfinished after 1000 ms [ 1 ]
+ * ```
+ *
+ * @see {@link AsCompletedTimeoutError}
+ * @param inputs Any iterable of promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param timeout Milliseconds (or a `Date`) for `total`, or `{ total?, each?, onTimeout?, scheduler?, concurrency?, emit? }`.
+ * @returns An Observable of results, {@link Completion} or {@link Settled} records by `emit`.
+ */
+export function asCompletedWithTimeout<I extends CompletionInput<any>, E extends EmitMode = 'value'>(
+  inputs: Iterable<I>,
+  timeout: number | Date | AsCompletedTimeoutConfig<E>,
+): Observable<Emitted<CompletionValueOf<I>, E>>;
+
+/**
+ * Turns a source of collections into each collection's results as they finish,
+ * each collection with its own deadline counted from its arrival.
+ *
+ * ```text
+ * source:    -x-------|     x = [a, b], total: 4
+ * a:          --A|
+ * b:          ------B|
+ * result:    ---A-#
+ * ```
+ *
+ * - Batches run side by side under one `concurrency` budget; with
+ *   `onTimeout: 'complete'` a late batch ends quietly and the others go on.
+ * - The output completes when the source and every batch have completed.
+ *
+ * ## Example
+ * Every search fans out to three back ends; take what answers within 300 ms.
+ * ```ts
+ * import { map } from 'rxjs';
+ * import { asCompletedWithTimeout } from 'rxjs-as-completed';
+ *
+ * query$
+ *   .pipe(
+ *     map((q) => backends.map((b) => (signal: AbortSignal) => b.search(q, signal))),
+ *     asCompletedWithTimeout({ total: 300, onTimeout: 'complete', emit: 'tagged' }),
+ *   )
+ *   .subscribe(({ batch, index, value }) => console.log(batch, index, value.length));
+ * // Logs (per query, the back ends that answered in time):
+ * // 0 2 12
+ * // 0 0 7
+ * ```
+ *
+ * @param timeout Milliseconds (or a `Date`) for `total`, or the config object.
+ * @returns An operator from collections of inputs to their results.
+ */
+export function asCompletedWithTimeout<I extends CompletionInput<any>, E extends EmitMode = 'value'>(
+  timeout: number | Date | AsCompletedTimeoutConfig<E>,
+): OperatorFunction<Iterable<I>, Emitted<CompletionValueOf<I>, E>>;
+
+export function asCompletedWithTimeout(
+  ...args: unknown[]
+): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
+  if (args.length === 0) {
+    throw new TypeError('Expected `timeout` to be a number of ms or a config object, got nothing');
+  }
+  const [first, second] = args;
+  if (isCollection(first)) return runCollection(first, timeoutPlan(second));
+  if (args.length === 1) return runBatches(timeoutPlan(first));
+  assertCollection(first, 'inputs');
+  throw new TypeError(`Expected \`inputs\` to be an iterable of inputs, got ${describe(first)}`);
+}

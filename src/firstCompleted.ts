@@ -1,0 +1,95 @@
+import type { Observable, OperatorFunction } from 'rxjs';
+import { isPipeableCall, runBatches, runCollection } from './internal/operate.js';
+import { FIRST_OPTIONS, firstPlan, looksLikeOptions } from './internal/plans.js';
+import { assertCollection } from './internal/validate.js';
+import type { CompletionInput, CompletionValueOf, FirstCompletedOptions } from './types.js';
+
+/**
+ * Emits the first result that is fulfilled (and passes `predicate`), then
+ * completes and cancels the rest: "the first mirror that answers".
+ *
+ * `Promise.any` for RxJS, with cancellation: the moment there is a winner every
+ * other input is torn down and every started factory's signal aborted.
+ *
+ * ```text
+ * inputs[0]: ------A|
+ * inputs[1]: --#           (fails: skipped)
+ * inputs[2]: ----C|
+ * result:    ----(C|)
+ * ```
+ *
+ * - Failures are skipped. If no input qualifies, errors with an `AggregateError`
+ *   whose `errors` are the failures in index order (an empty collection: an
+ *   `AggregateError` with no errors).
+ * - `predicate(value, index)` throwing errors the output.
+ * - `concurrency` limits how many inputs run; the rest start in input order,
+ *   and never start once there is a winner.
+ *
+ * ## Example
+ * Ask three mirrors; use whichever answers first.
+ * ```ts
+ * import { firstCompleted } from 'rxjs-as-completed';
+ *
+ * const mirrors = ['https://a.example', 'https://b.example', 'https://c.example'];
+ * firstCompleted(mirrors.map((m) => (signal: AbortSignal) => fetch(`${m}/pkg.json`, { signal }).then((r) => r.json())))
+ *   .subscribe((pkg) => console.log(pkg.version));
+ * // Logs:
+ * // 1.4.2
+ * ```
+ *
+ * @see {@link asCompleted}
+ * @param inputs Any iterable of promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins).
+ * @returns An Observable of exactly one value, or an `AggregateError`.
+ */
+export function firstCompleted<I extends CompletionInput<any>>(
+  inputs: Iterable<I>,
+  options?: FirstCompletedOptions<CompletionValueOf<I>>,
+): Observable<CompletionValueOf<I>>;
+
+/**
+ * For each collection from the source, emits the first result that is fulfilled
+ * (and passes `predicate`) and cancels the rest of that collection.
+ *
+ * ```text
+ * source:    -x-----y--|     x = [a, b], y = [c]
+ * a:          ---A|
+ * b:          -B|
+ * c:                -C|
+ * result:    --B-------(C|)
+ * ```
+ *
+ * - Collections run side by side under one `concurrency` budget.
+ * - A collection in which no input qualifies errors the output with an `AggregateError`.
+ *
+ * ## Example
+ * For every lookup, take the first cache layer that has the key.
+ * ```ts
+ * import { map } from 'rxjs';
+ * import { firstCompleted } from 'rxjs-as-completed';
+ *
+ * key$
+ *   .pipe(
+ *     map((key) => [memory.get(key), redis.get(key), db.get(key)]),
+ *     firstCompleted({ predicate: (value) => value != null }),
+ *   )
+ *   .subscribe((value) => console.log(value));
+ * // Logs (one per key):
+ * // { id: 'k1', ... }
+ * ```
+ *
+ * @param options `concurrency` (default `Infinity`, shared) and `predicate`.
+ * @returns An operator from collections of inputs to one winner per collection.
+ */
+export function firstCompleted<I extends CompletionInput<any>>(
+  options?: FirstCompletedOptions<CompletionValueOf<I>>,
+): OperatorFunction<Iterable<I>, CompletionValueOf<I>>;
+
+export function firstCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
+  if (isPipeableCall(args, looksLikeOptions(FIRST_OPTIONS))) {
+    return runBatches(firstPlan(args[0]));
+  }
+  const [inputs, options] = args;
+  assertCollection(inputs, 'inputs');
+  return runCollection(inputs, firstPlan(options));
+}

@@ -1,0 +1,183 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { AsCompletedTimeoutError, type AsCompletedTimeoutInfo } from '../AsCompletedTimeoutError.js';
+import type { EmitMode } from '../types.js';
+import { CompletionGroup } from './completionGroup.js';
+import { Queue, QUEUED, RUNNING, type Engine, type Group, type Lane, type SlotClock } from './engine.js';
+
+export interface TimeoutPlan {
+  /** Overall deadline: ms from the group's arrival, or an absolute date. */
+  total: number | Date | undefined;
+  /** Per-input limit in ms from the input's start. */
+  each: number | undefined;
+  onTimeout: 'error' | 'complete';
+  scheduler: SchedulerLike;
+}
+
+/** A collection of `asCompletedWithTimeout`: a `CompletionGroup` with an overall deadline. */
+export class TimedGroup extends CompletionGroup {
+  /** Scheduler time of the overall deadline, if any. */
+  deadlineAt: number | undefined;
+  /** Scheduler time each slot started (only with an `each` limit). */
+  readonly startedAt: Float64Array | undefined;
+  /** The overall limit in ms (for a `Date`: from the arrival to that date). */
+  private limit = 0;
+  private timer: Subscription | undefined;
+
+  constructor(
+    engine: Engine,
+    inputs: readonly unknown[],
+    lane: Lane,
+    batch: number,
+    emitMode: EmitMode,
+    private readonly plan: TimeoutPlan,
+  ) {
+    super(engine, inputs, lane, batch, emitMode);
+    this.finishedAt = new Uint32Array(inputs.length);
+    if (plan.each !== undefined) this.startedAt = new Float64Array(inputs.length);
+  }
+
+  override opened(): void {
+    const { total, scheduler } = this.plan;
+    if (total === undefined) return;
+    const now = scheduler.now();
+    this.limit = typeof total === 'number' ? total : Math.max(0, total.getTime() - now);
+    this.deadlineAt = now + this.limit;
+    // One timer per collection, armed before any input starts (it wins same-frame ties).
+    this.timer = scheduler.schedule(() => this.deadline(), this.limit);
+  }
+
+  override closing(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+  }
+
+  /** The overall deadline has come: everything unfinished loses. */
+  deadline(): void {
+    if (this.closed) return;
+    const { engine } = this;
+    const error = new AsCompletedTimeoutError(snapshot(this, 'total', this.limit, undefined));
+    if (this.emitMode === 'settled') {
+      for (let i = 0; i < this.size && !engine.closed; i++) {
+        const state = this.state[i];
+        if (state !== RUNNING && state !== QUEUED) continue;
+        engine.abandon(this, i, error);
+        engine.emit(this.settledRecord(i, false, error));
+      }
+      if (engine.closed) return;
+      engine.close(this);
+      engine.pump();
+    } else if (this.plan.onTimeout === 'error') {
+      engine.fail(error, error);
+    } else {
+      engine.close(this, error);
+      engine.pump();
+    }
+  }
+}
+
+/**
+ * Per-input limits with a single timer for the whole subscription: every input
+ * gets the same limit and inputs start in order, so deadlines fall in start
+ * order and a FIFO of started inputs is already sorted by expiry.
+ */
+export class DeadlineClock implements SlotClock {
+  private readonly started$ = new Queue<{ group: TimedGroup; index: number; at: number }>();
+  private timer: Subscription | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly each: number | undefined,
+    private readonly scheduler: SchedulerLike,
+  ) {}
+
+  started(group: Group, index: number): void {
+    const { each } = this;
+    if (each === undefined) return;
+    const at = this.scheduler.now();
+    (group as TimedGroup).startedAt![index] = at;
+    this.started$.push({ group: group as TimedGroup, index, at });
+    if (this.timer === undefined) this.arm(each);
+  }
+
+  overdue(group: Group, index: number): boolean {
+    const timed = group as TimedGroup;
+    const now = this.scheduler.now();
+    if (timed.deadlineAt !== undefined && now >= timed.deadlineAt) {
+      timed.deadline();
+      return true;
+    }
+    if (this.each !== undefined && now - timed.startedAt![index] >= this.each) {
+      this.expire(timed, index);
+      return true;
+    }
+    return false;
+  }
+
+  stop(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+  }
+
+  private arm(delay: number): void {
+    this.timer = this.scheduler.schedule(() => this.fire(), delay);
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    const each = this.each!;
+    const now = this.scheduler.now();
+    let entry;
+    while ((entry = this.started$.peek()) !== undefined && !this.engine.closed) {
+      if (entry.group.state[entry.index] !== RUNNING) {
+        this.started$.shift();
+      } else if (now - entry.at >= each) {
+        this.started$.shift();
+        this.expire(entry.group, entry.index);
+      } else {
+        break;
+      }
+    }
+    if (entry !== undefined && !this.engine.closed) this.arm(entry.at + each - now);
+  }
+
+  private expire(group: TimedGroup, index: number): void {
+    const error = new AsCompletedTimeoutError(snapshot(group, 'each', this.each!, index));
+    this.engine.expire(group, index, error);
+  }
+}
+
+/**
+ * The info of a timeout error. `pending` and `queued` are worked out only when
+ * read (from the slots' finish order), so a timeout costs O(1) however large
+ * the collection, yet still describes the moment it fired.
+ */
+function snapshot(
+  group: TimedGroup,
+  scope: 'total' | 'each',
+  timeout: number,
+  index: number | undefined,
+): AsCompletedTimeoutInfo {
+  const at = group.events;
+  const started = group.next;
+  const finishedAt = group.finishedAt!;
+  let lists: { pending: number[]; queued: number[] } | undefined;
+  const read = () => {
+    if (lists === undefined) {
+      const pending: number[] = [];
+      for (let i = 0; i < started; i++) {
+        if (finishedAt[i] === 0 || finishedAt[i] > at) pending.push(i);
+      }
+      const queued: number[] = [];
+      for (let i = started; i < group.size; i++) queued.push(i);
+      lists = { pending, queued };
+    }
+    return lists;
+  };
+  const info = { scope, timeout, total: group.size, completed: group.completed } as AsCompletedTimeoutInfo;
+  Object.defineProperties(info, {
+    pending: { enumerable: true, get: () => read().pending },
+    queued: { enumerable: true, get: () => read().queued },
+  });
+  if (index !== undefined) (info as { index?: number }).index = index;
+  return info;
+}

@@ -1,0 +1,117 @@
+import type { EmitMode } from '../types.js';
+import { Group, type Engine, type Lane } from './engine.js';
+import { describe, isCollection, readCollection } from './validate.js';
+
+type First = (item: unknown, index: number, signal: AbortSignal) => unknown;
+type Then = (child: unknown, item: unknown, signal: AbortSignal) => unknown;
+
+/** Stage 1 of `mergeCompletedThen` for one collection: each slot is an item's `first` call. */
+export class ItemGroup extends Group {
+  /** Records emitted for this collection (stage-1 failures and stage-2 outcomes). */
+  completed = 0;
+
+  constructor(
+    readonly engine: Engine,
+    readonly items: readonly unknown[],
+    lane: Lane,
+    private readonly childLane: Lane,
+    readonly batch: number,
+    private readonly first: First,
+    readonly then: Then,
+    readonly emitMode: EmitMode,
+  ) {
+    super(items.length, lane);
+  }
+
+  inputAt(index: number): unknown {
+    return (signal: AbortSignal) => this.first(this.items[index], index, signal);
+  }
+
+  slotName(index: number): string {
+    return this.batch === 0
+      ? `stage 1 of \`items[${index}]\``
+      : `stage 1 of \`items[${index}]\` of batch ${this.batch}`;
+  }
+
+  settled(index: number, ok: boolean, value: unknown): void {
+    let children: unknown[] | undefined;
+    let failure: unknown = value;
+    if (ok) {
+      if (!isCollection(value)) {
+        failure = new TypeError(
+          `Expected \`first\` to give an iterable of children for \`items[${index}]\`, got ${describe(value)}`,
+        );
+      } else {
+        try {
+          children = readCollection(value);
+        } catch (error) {
+          failure = error;
+        }
+      }
+    }
+    if (children === undefined) {
+      if (this.emitMode !== 'settled') return this.engine.fail(failure);
+      const item = this.items[index];
+      this.engine.emit({
+        status: 'rejected',
+        reason: failure,
+        stage: 1,
+        item,
+        itemIndex: index,
+        completed: ++this.completed,
+        batch: this.batch,
+      });
+      return;
+    }
+    // Stage 2 of this item starts now, not when the rest of stage 1 is done.
+    this.engine.add(new ChildGroup(this, index, children, this.childLane));
+  }
+}
+
+/** Stage 2 of `mergeCompletedThen` for one item: each slot is a child's `then` call. */
+class ChildGroup extends Group {
+  private readonly item: unknown;
+
+  constructor(
+    private readonly parent: ItemGroup,
+    private readonly itemIndex: number,
+    private readonly children: readonly unknown[],
+    lane: Lane,
+  ) {
+    super(children.length, lane);
+    this.item = parent.items[itemIndex];
+  }
+
+  inputAt(index: number): unknown {
+    return (signal: AbortSignal) => this.parent.then(this.children[index], this.item, signal);
+  }
+
+  slotName(index: number): string {
+    return `stage 2 of child ${index} of \`items[${this.itemIndex}]\``;
+  }
+
+  settled(index: number, ok: boolean, value: unknown): void {
+    const { parent } = this;
+    const mode = parent.emitMode;
+    if (mode === 'value') {
+      if (!ok) return parent.engine.fail(value);
+      parent.completed++;
+      return parent.engine.emit(value);
+    }
+    if (mode === 'tagged' && !ok) return parent.engine.fail(value);
+    const where = {
+      item: this.item,
+      itemIndex: this.itemIndex,
+      child: this.children[index],
+      childIndex: index,
+      completed: ++parent.completed,
+      batch: parent.batch,
+    };
+    if (mode === 'tagged') return parent.engine.emit({ value, ...where });
+    parent.engine.emit(
+      ok
+        ? { status: 'fulfilled', value, stage: 2, ...where }
+        : { status: 'rejected', reason: value, stage: 2, ...where },
+    );
+  }
+}

@@ -1,0 +1,114 @@
+import { Observable, Subscriber, type OperatorFunction } from 'rxjs';
+import { Engine, Lane, type Group } from './engine.js';
+import { describe, isCollection, readCollection } from './validate.js';
+
+/** How one subscription is set up: budgets, and how a collection becomes a group. */
+export interface Plan {
+  /** Shared budget across lanes. */
+  limit: number;
+  /** Per-lane caps, in priority order. */
+  laneLimits: readonly number[];
+  /** Called once per subscription, after the engine exists (to attach a clock). */
+  prepare?(engine: Engine): void;
+  /** A group for one collection, in the engine's lanes. */
+  group(engine: Engine, inputs: unknown[], batch: number, lanes: readonly Lane[]): Group;
+}
+
+function createEngine(plan: Plan, subscriber: Subscriber<unknown>): { engine: Engine; lanes: Lane[] } {
+  const lanes = plan.laneLimits.map((limit) => new Lane(limit));
+  const engine = new Engine(subscriber, plan.limit, lanes);
+  plan.prepare?.(engine);
+  return { engine, lanes };
+}
+
+/** The creation form: one collection, read anew on every subscription. */
+export function runCollection<R>(collection: Iterable<unknown>, plan: Plan): Observable<R> {
+  return new Observable<R>((subscriber) => {
+    const { engine, lanes } = createEngine(plan, subscriber as Subscriber<unknown>);
+    let inputs: unknown[];
+    try {
+      inputs = readCollection(collection);
+    } catch (error) {
+      engine.fail(error);
+      return;
+    }
+    engine.add(plan.group(engine, inputs, 0, lanes));
+    engine.sourceComplete();
+  });
+}
+
+/**
+ * The pipeable form: every source value is a collection (a batch); batches run
+ * side by side under one budget; the output completes when the source and
+ * every batch have.
+ */
+export function runBatches<R>(plan: Plan): OperatorFunction<Iterable<unknown>, R> {
+  return (source) =>
+    new Observable<R>((subscriber) => {
+      const { engine, lanes } = createEngine(plan, subscriber as Subscriber<unknown>);
+      let batch = 0;
+      const batches = new BatchSubscriber(
+        (value) => {
+          if (!isCollection(value)) {
+            engine.fail(new TypeError(`Expected the source to emit iterables of inputs, got ${describe(value)}`));
+            return;
+          }
+          let inputs: unknown[];
+          try {
+            inputs = readCollection(value);
+          } catch (error) {
+            engine.fail(error);
+            return;
+          }
+          engine.add(plan.group(engine, inputs, batch++, lanes));
+          engine.pump();
+        },
+        (error) => engine.fail(error),
+        () => engine.sourceComplete(),
+      );
+      engine.onShutdown(() => batches.unsubscribe());
+      source.subscribe(batches);
+    });
+}
+
+/** Source subscriber that the engine can unsubscribe while the source is still emitting synchronously. */
+class BatchSubscriber extends Subscriber<unknown> {
+  constructor(
+    private readonly onBatch: (value: unknown) => void,
+    private readonly onError: (error: unknown) => void,
+    private readonly onComplete: () => void,
+  ) {
+    super();
+  }
+
+  protected override _next(value: unknown): void {
+    this.onBatch(value);
+  }
+
+  protected override _error(error: unknown): void {
+    this.unsubscribe();
+    this.onError(error);
+  }
+
+  protected override _complete(): void {
+    this.unsubscribe();
+    this.onComplete();
+  }
+}
+
+/**
+ * Tells the two forms apart: the creation form's first argument is a
+ * collection; the pipeable form's is its options (or nothing). A first argument
+ * that is neither throws, naming `inputs`.
+ */
+export function isPipeableCall(
+  args: readonly unknown[],
+  isOptions: (value: unknown) => boolean,
+  name = 'inputs',
+): boolean {
+  if (args.length === 0) return true;
+  const [first] = args;
+  if (isCollection(first)) return false;
+  if (args.length === 1 && isOptions(first)) return true;
+  throw new TypeError(`Expected \`${name}\` to be an iterable of inputs, got ${describe(first)}`);
+}

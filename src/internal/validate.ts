@@ -1,0 +1,119 @@
+import { isObservable } from 'rxjs';
+import type { EmitMode } from '../types.js';
+
+/**
+ * Describes a value for an error message, in p-map's style: "a Promise",
+ * "an Observable", "`42` (number)", "null".
+ */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  switch (typeof value) {
+    case 'string': {
+      const text = value.length > 40 ? `${value.slice(0, 40)}...` : value;
+      return `a string ('${text}')`;
+    }
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return `\`${String(value)}\` (${typeof value})`;
+    case 'symbol':
+      return `a symbol (${String(value)})`;
+    case 'function':
+      return 'a function';
+  }
+  if (isPromiseLike(value)) return value instanceof Promise ? 'a Promise' : 'a thenable';
+  if (isObservable(value)) return 'an Observable';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return 'a Date';
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return 'an object';
+  const name = (proto as { constructor?: { name?: string } }).constructor?.name;
+  return name ? `an instance of ${name}` : 'an object';
+}
+
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** A collection we accept: any iterable except a string (a string is text, not inputs). */
+export function isCollection(value: unknown): value is Iterable<unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+  );
+}
+
+/** A plain options object: `{}` or `{ concurrency: 2 }`, never a collection, promise or Observable. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && !isPromiseLike(value);
+}
+
+export function assertCollection(value: unknown, name: string): asserts value is Iterable<unknown> {
+  if (!isCollection(value)) {
+    throw new TypeError(`Expected \`${name}\` to be an iterable of inputs, got ${describe(value)}`);
+  }
+}
+
+/**
+ * Reads a collection once. The array is a private snapshot: later changes to the
+ * caller's array do not reach a running subscription.
+ */
+export function readCollection(value: Iterable<unknown>): unknown[] {
+  return Array.isArray(value) ? value.slice() : Array.from(value);
+}
+
+/** Throws unless `options` is undefined or a plain object holding only `known` keys. */
+export function assertOptions(
+  options: unknown,
+  name: string,
+  known: readonly string[],
+): asserts options is Record<string, unknown> | undefined {
+  if (options === undefined) return;
+  if (!isPlainObject(options)) {
+    throw new TypeError(`Expected \`${name}\` to be an options object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(
+        `Unknown option \`${key}\` in \`${name}\`; expected ${known.map((k) => `\`${k}\``).join(', ')}`,
+      );
+    }
+  }
+}
+
+/** An integer from 1 up, or `Infinity`; `undefined` means `Infinity`. */
+export function readConcurrency(value: unknown, name = 'concurrency'): number {
+  if (value === undefined) return Infinity;
+  if (typeof value === 'number' && (value === Infinity || (Number.isInteger(value) && value >= 1))) {
+    return value;
+  }
+  throw new TypeError(`Expected \`${name}\` to be an integer from 1 and up or \`Infinity\`, got ${describe(value)}`);
+}
+
+const EMIT_MODES: readonly EmitMode[] = ['value', 'tagged', 'settled'];
+
+export function readEmit(value: unknown): EmitMode {
+  if (value === undefined) return 'value';
+  if (EMIT_MODES.includes(value as EmitMode)) return value as EmitMode;
+  throw new TypeError(`Expected \`emit\` to be 'value', 'tagged' or 'settled', got ${describe(value)}`);
+}
+
+export function assertFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') {
+    throw new TypeError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+  }
+}
+
+/** A finite number of ms from 0 up. */
+export function readDuration(value: unknown, name: string): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  throw new TypeError(`Expected \`${name}\` to be a finite number of ms from 0 up, got ${describe(value)}`);
+}
