@@ -32,7 +32,9 @@ export interface AsCompletedTimeoutInfo {
  * ```
  */
 export class AsCompletedTimeoutError extends Error {
+  /** Always `'AsCompletedTimeoutError'`. */
   override readonly name = 'AsCompletedTimeoutError' as const;
+  /** What the deadline saw when it fired. */
   readonly info: AsCompletedTimeoutInfo;
 
   constructor(info: AsCompletedTimeoutInfo) {

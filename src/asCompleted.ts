@@ -2,7 +2,7 @@ import type { Observable, OperatorFunction } from 'rxjs';
 import { isPipeableCall, runBatches, runCollection } from './internal/operate.js';
 import { AS_COMPLETED_OPTIONS, asCompletedPlan, looksLikeOptions } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
-import type { AsCompletedOptions, CompletionInput, CompletionValueOf, EmitMode, Emitted } from './types.js';
+import type { InputOf, AsCompletedOptions, CompletionInput, CompletionValueOf, EmitMode, Emitted } from './types.js';
 
 /**
  * Emits the results of a collection of promises, observables or factories in
@@ -50,10 +50,10 @@ import type { AsCompletedOptions, CompletionInput, CompletionValueOf, EmitMode, 
  * @param options `concurrency` (default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of results (`'value'`), {@link Completion} records (`'tagged'`) or {@link Settled} records (`'settled'`).
  */
-export function asCompleted<I extends CompletionInput<any>, E extends EmitMode = 'value'>(
-  inputs: Iterable<I>,
+export function asCompleted<C extends Iterable<CompletionInput<any>>, E extends EmitMode = 'value'>(
+  inputs: C,
   options?: AsCompletedOptions<E>,
-): Observable<Emitted<CompletionValueOf<I>, E>>;
+): Observable<Emitted<CompletionValueOf<InputOf<C>>, E>>;
 
 /**
  * Turns a source of collections into the results of each collection's inputs in
@@ -93,9 +93,9 @@ export function asCompleted<I extends CompletionInput<any>, E extends EmitMode =
  * @param options `concurrency` (default `Infinity`, shared by all batches) and `emit` (default `'value'`).
  * @returns An operator from collections of inputs to their results.
  */
-export function asCompleted<I extends CompletionInput<any>, E extends EmitMode = 'value'>(
+export function asCompleted<C extends Iterable<CompletionInput<any>>, E extends EmitMode = 'value'>(
   options?: AsCompletedOptions<E>,
-): OperatorFunction<Iterable<I>, Emitted<CompletionValueOf<I>, E>>;
+): OperatorFunction<C, Emitted<CompletionValueOf<InputOf<C>>, E>>;
 
 export function asCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
   if (isPipeableCall(args, looksLikeOptions(AS_COMPLETED_OPTIONS))) {

@@ -2,7 +2,14 @@ import type { Observable, OperatorFunction } from 'rxjs';
 import { runBatches, runCollection } from './internal/operate.js';
 import { timeoutPlan } from './internal/plans.js';
 import { assertCollection, describe, isCollection } from './internal/validate.js';
-import type { AsCompletedTimeoutConfig, CompletionInput, CompletionValueOf, EmitMode, Emitted } from './types.js';
+import type {
+  InputOf,
+  AsCompletedTimeoutConfig,
+  CompletionInput,
+  CompletionValueOf,
+  EmitMode,
+  Emitted,
+} from './types.js';
 
 /**
  * Like {@link asCompleted}, with a deadline: what finished in time is emitted,
@@ -55,10 +62,10 @@ import type { AsCompletedTimeoutConfig, CompletionInput, CompletionValueOf, Emit
  * @param timeout Milliseconds (or a `Date`) for `total`, or `{ total?, each?, onTimeout?, scheduler?, concurrency?, emit? }`.
  * @returns An Observable of results, {@link Completion} or {@link Settled} records by `emit`.
  */
-export function asCompletedWithTimeout<I extends CompletionInput<any>, E extends EmitMode = 'value'>(
-  inputs: Iterable<I>,
+export function asCompletedWithTimeout<C extends Iterable<CompletionInput<any>>, E extends EmitMode = 'value'>(
+  inputs: C,
   timeout: number | Date | AsCompletedTimeoutConfig<E>,
-): Observable<Emitted<CompletionValueOf<I>, E>>;
+): Observable<Emitted<CompletionValueOf<InputOf<C>>, E>>;
 
 /**
  * Turns a source of collections into each collection's results as they finish,
@@ -95,9 +102,9 @@ export function asCompletedWithTimeout<I extends CompletionInput<any>, E extends
  * @param timeout Milliseconds (or a `Date`) for `total`, or the config object.
  * @returns An operator from collections of inputs to their results.
  */
-export function asCompletedWithTimeout<I extends CompletionInput<any>, E extends EmitMode = 'value'>(
+export function asCompletedWithTimeout<C extends Iterable<CompletionInput<any>>, E extends EmitMode = 'value'>(
   timeout: number | Date | AsCompletedTimeoutConfig<E>,
-): OperatorFunction<Iterable<I>, Emitted<CompletionValueOf<I>, E>>;
+): OperatorFunction<C, Emitted<CompletionValueOf<InputOf<C>>, E>>;
 
 export function asCompletedWithTimeout(
   ...args: unknown[]

@@ -2,7 +2,7 @@ import type { Observable, OperatorFunction } from 'rxjs';
 import { isPipeableCall, runBatches, runCollection } from './internal/operate.js';
 import { FIRST_OPTIONS, firstPlan, looksLikeOptions } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
-import type { CompletionInput, CompletionValueOf, FirstCompletedOptions } from './types.js';
+import type { InputOf, CompletionInput, CompletionValueOf, FirstCompletedOptions } from './types.js';
 
 /**
  * Emits the first result that is fulfilled (and passes `predicate`), then
@@ -42,10 +42,10 @@ import type { CompletionInput, CompletionValueOf, FirstCompletedOptions } from '
  * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins).
  * @returns An Observable of exactly one value, or an `AggregateError`.
  */
-export function firstCompleted<I extends CompletionInput<any>>(
-  inputs: Iterable<I>,
-  options?: FirstCompletedOptions<CompletionValueOf<I>>,
-): Observable<CompletionValueOf<I>>;
+export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
+  inputs: C,
+  options?: FirstCompletedOptions<CompletionValueOf<InputOf<C>>>,
+): Observable<CompletionValueOf<InputOf<C>>>;
 
 /**
  * For each collection from the source, emits the first result that is fulfilled
@@ -81,9 +81,9 @@ export function firstCompleted<I extends CompletionInput<any>>(
  * @param options `concurrency` (default `Infinity`, shared) and `predicate`.
  * @returns An operator from collections of inputs to one winner per collection.
  */
-export function firstCompleted<I extends CompletionInput<any>>(
-  options?: FirstCompletedOptions<CompletionValueOf<I>>,
-): OperatorFunction<Iterable<I>, CompletionValueOf<I>>;
+export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
+  options?: FirstCompletedOptions<CompletionValueOf<InputOf<C>>>,
+): OperatorFunction<C, CompletionValueOf<InputOf<C>>>;
 
 export function firstCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
   if (isPipeableCall(args, looksLikeOptions(FIRST_OPTIONS))) {

@@ -19,6 +19,7 @@ export type {
   EmitMode,
   Emitted,
   FirstCompletedOptions,
+  InputOf,
   MergeCompletedThenOptions,
   Settled,
   ThenCompletion,

@@ -17,6 +17,9 @@ export type CompletionInput<T> = ObservableInput<T> | CompletionFactory<T>;
 /** The result type of one {@link CompletionInput}. */
 export type CompletionValueOf<I> = I extends (signal: AbortSignal) => infer O ? ObservedValueOf<O> : ObservedValueOf<I>;
 
+/** The element type of a collection. */
+export type InputOf<C> = C extends Iterable<infer I> ? I : never;
+
 /** What each emission is: the bare result, a tagged record, or a settled record. */
 export type EmitMode = 'value' | 'tagged' | 'settled';
 
@@ -38,8 +41,18 @@ export interface Completion<T> {
 
 /** A per-input outcome (`emit: 'settled'`): exactly one per input. */
 export type Settled<T> =
-  | ({ status: 'fulfilled'; value: T } & Omit<Completion<T>, 'value'>)
-  | ({ status: 'rejected'; reason: unknown } & Omit<Completion<T>, 'value'>);
+  | ({
+      /** The input fulfilled. */
+      status: 'fulfilled';
+      /** Its result. */
+      value: T;
+    } & Omit<Completion<T>, 'value'>)
+  | ({
+      /** The input failed (or missed a deadline). */
+      status: 'rejected';
+      /** Why: the input's error, or an `AsCompletedTimeoutError`. */
+      reason: unknown;
+    } & Omit<Completion<T>, 'value'>);
 
 /** Picks the element type from the `emit` option. */
 export type Emitted<T, E extends EmitMode> = E extends 'tagged' ? Completion<T> : E extends 'settled' ? Settled<T> : T;
@@ -90,7 +103,14 @@ export interface MergeCompletedThenOptions<E extends EmitMode = EmitMode> {
    * `{ first, then }` caps each stage on its own. When a slot frees and both
    * stages wait, stage 2 goes first.
    */
-  concurrency?: number | { first?: number; then?: number };
+  concurrency?:
+    | number
+    | {
+        /** Cap on running stage-1 calls; default `Infinity`. */
+        first?: number;
+        /** Cap on running stage-2 calls; default `Infinity`. */
+        then?: number;
+      };
   /** `'value'` (default), `'tagged'` or `'settled'`. */
   emit?: E;
 }
@@ -115,15 +135,36 @@ export interface ThenCompletion<T, U, R> {
 
 /** A per-input outcome of `mergeCompletedThen` (`emit: 'settled'`). */
 export type ThenSettled<T, U, R> =
-  | ({ status: 'fulfilled'; value: R; stage: 2 } & Omit<ThenCompletion<T, U, R>, 'value'>)
-  | ({ status: 'rejected'; reason: unknown; stage: 2 } & Omit<ThenCompletion<T, U, R>, 'value'>)
-  | {
+  | ({
+      /** The stage-2 call fulfilled. */
+      status: 'fulfilled';
+      /** Its result. */
+      value: R;
+      /** Always 2: a stage-2 outcome. */
+      stage: 2;
+    } & Omit<ThenCompletion<T, U, R>, 'value'>)
+  | ({
+      /** The stage-2 call failed. */
       status: 'rejected';
+      /** Its error. */
       reason: unknown;
+      /** Always 2: a stage-2 outcome. */
+      stage: 2;
+    } & Omit<ThenCompletion<T, U, R>, 'value'>)
+  | {
+      /** The item's stage-1 call failed, so it has no children. */
+      status: 'rejected';
+      /** Its error (a `TypeError` when its result was not iterable). */
+      reason: unknown;
+      /** Always 1: a stage-1 outcome. */
       stage: 1;
+      /** The item. */
       item: T;
+      /** Position of the item in its collection. */
       itemIndex: number;
+      /** Records emitted so far for this collection, this one included (1-based). */
       completed: number;
+      /** 0-based index of the collection (always 0 in the creation form). */
       batch: number;
     };
 

@@ -24,7 +24,7 @@ function createEngine(plan: Plan, subscriber: Subscriber<unknown>): { engine: En
 /** The creation form: one collection, read anew on every subscription. */
 export function runCollection<R>(collection: Iterable<unknown>, plan: Plan): Observable<R> {
   return new Observable<R>((subscriber) => {
-    const { engine, lanes } = createEngine(plan, subscriber as Subscriber<unknown>);
+    const { engine, lanes } = createEngine(plan, subscriber);
     let inputs: unknown[];
     try {
       inputs = readCollection(collection);
@@ -45,7 +45,7 @@ export function runCollection<R>(collection: Iterable<unknown>, plan: Plan): Obs
 export function runBatches<R>(plan: Plan): OperatorFunction<Iterable<unknown>, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
-      const { engine, lanes } = createEngine(plan, subscriber as Subscriber<unknown>);
+      const { engine, lanes } = createEngine(plan, subscriber);
       let batch = 0;
       const batches = new BatchSubscriber(
         (value) => {

@@ -26,7 +26,7 @@ export function describe(value: unknown): string {
   if (isObservable(value)) return 'an Observable';
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return 'a Date';
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return 'an object';
   const name = (proto as { constructor?: { name?: string } }).constructor?.name;
   return name ? `an instance of ${name}` : 'an object';
@@ -52,7 +52,7 @@ export function isCollection(value: unknown): value is Iterable<unknown> {
 /** A plain options object: `{}` or `{ concurrency: 2 }`, never a collection, promise or Observable. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return (proto === Object.prototype || proto === null) && !isPromiseLike(value);
 }
 
