@@ -83,6 +83,8 @@ export class TimedGroup extends CompletionGroup {
 export class DeadlineClock implements SlotClock {
   private readonly started$ = new Queue<{ group: TimedGroup; index: number; at: number }>();
   private timer: Subscription | undefined;
+  /** True while `fire` runs: it re-arms for the new head itself when it is done. */
+  private firing = false;
 
   constructor(
     private readonly engine: Engine,
@@ -96,7 +98,7 @@ export class DeadlineClock implements SlotClock {
     const at = this.scheduler.now();
     (group as TimedGroup).startedAt![index] = at;
     this.started$.push({ group: group as TimedGroup, index, at });
-    if (this.timer === undefined) this.arm(each);
+    if (this.timer === undefined && !this.firing) this.arm(each);
   }
 
   overdue(group: Group, index: number): boolean {
@@ -124,18 +126,24 @@ export class DeadlineClock implements SlotClock {
 
   private fire(): void {
     this.timer = undefined;
+    this.firing = true;
     const each = this.each!;
     const now = this.scheduler.now();
     let entry;
-    while ((entry = this.started$.peek()) !== undefined && !this.engine.closed) {
-      if (entry.group.state[entry.index] !== RUNNING) {
-        this.started$.shift();
-      } else if (now - entry.at >= each) {
-        this.started$.shift();
-        this.expire(entry.group, entry.index);
-      } else {
-        break;
+    try {
+      // Expiring an input may start queued ones; they join the FIFO behind it.
+      while ((entry = this.started$.peek()) !== undefined && !this.engine.closed) {
+        if (entry.group.state[entry.index] !== RUNNING) {
+          this.started$.shift();
+        } else if (now - entry.at >= each) {
+          this.started$.shift();
+          this.expire(entry.group, entry.index);
+        } else {
+          break;
+        }
       }
+    } finally {
+      this.firing = false;
     }
     if (entry !== undefined && !this.engine.closed) this.arm(entry.at + each - now);
   }
