@@ -1,0 +1,191 @@
+/**
+ * End to end: examples/node-pipeline against the demo server, over real
+ * sockets, as a function and as the CLI a user runs with tsx.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { now, startServer, type DemoServer } from '../demo/server.js';
+import { readIds, runPipeline, type PipelineRecord } from '../examples/node-pipeline/pipeline.js';
+
+const PIPELINE = resolve(__dirname, '../examples/node-pipeline/pipeline.ts');
+
+/** A Writable that keeps every line written and when it was written. */
+function collector() {
+  const writes: { text: string; at: number }[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      writes.push({ text: chunk.toString(), at: now() });
+      callback();
+    },
+  });
+  return { out, writes, records: () => writes.map((w) => parseLine(w.text)) };
+}
+
+function parseLine(text: string): PipelineRecord {
+  expect(text.endsWith('\n')).toBe(true);
+  return JSON.parse(text) as PipelineRecord;
+}
+
+/** The records of an NDJSON text. */
+const ndjson = (text: string): PipelineRecord[] =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as PipelineRecord);
+
+/** Starts the CLI under tsx, as a user would, with `stdin` as its input. */
+function startCli(args: string[], stdin = '') {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), PIPELINE, ...args]);
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, ...output }));
+  });
+  child.stdin.end(stdin);
+  return { child, exited };
+}
+
+describe('examples/node-pipeline', () => {
+  let server: DemoServer;
+
+  beforeAll(async () => {
+    server = await startServer();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('writes one NDJSON line per id as each settles, at most `concurrency` requests at once', async () => {
+    // The id is the delay the server waits: with 2 slots, 10 and then 100 finish
+    // before 300; 3000 outlives its 1000 ms limit.
+    const { out, writes, records } = collector();
+    const mark = server.log.mark();
+
+    const counts = await runPipeline(['300', '10', '100', '3000'], out, {
+      base: server.url,
+      path: '/slow?ms={id}&tag={id}',
+      concurrency: 2,
+      timeout: 1000,
+    });
+
+    expect(counts).toEqual({ fulfilled: 3, rejected: 1, cancelled: false });
+    expect(records().map((r) => [r.id, r.index, r.status])).toEqual([
+      ['10', 1, 'fulfilled'],
+      ['100', 2, 'fulfilled'],
+      ['300', 0, 'fulfilled'],
+      ['3000', 3, 'rejected'],
+    ]);
+    expect(records()[0]).toMatchObject({ value: { tag: '10', ms: 10 } });
+    expect(records()[3]).toMatchObject({ error: 'timed out after 1000 ms' });
+
+    // Written as they arrive: the fast line was out before the slow request was answered.
+    await server.log.idle();
+    const log = server.log.since(mark);
+    const slow = log.find((r) => r.tag === '300')!;
+    expect(writes[0].at).toBeLessThan(slow.end!);
+    expect(server.log.peak).toBeLessThanOrEqual(2);
+    // The timed-out request was cancelled on the wire, not left running.
+    expect(log.find((r) => r.tag === '3000')).toMatchObject({ outcome: 'aborted' });
+    expect(log).toHaveLength(4);
+  });
+
+  it('reports HTTP errors as rejected lines and goes on', async () => {
+    const { out, records } = collector();
+
+    const counts = await runPipeline(['200', '503', '404'], out, { base: server.url, path: '/status/{id}?ms=5' });
+
+    expect(counts).toEqual({ fulfilled: 1, rejected: 2, cancelled: false });
+    const byIndex = records().sort((a, b) => a.index - b.index);
+    expect(byIndex).toMatchObject([
+      { id: '200', status: 'fulfilled' },
+      { id: '503', status: 'rejected', error: 'HTTP 503' },
+      { id: '404', status: 'rejected', error: 'HTTP 404' },
+    ]);
+  });
+
+  it('cancels the requests in flight and starts no more when its signal aborts', async () => {
+    const { out, writes } = collector();
+    const mark = server.log.mark();
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 100);
+
+    const counts = await runPipeline(['a', 'b', 'c', 'd'], out, {
+      base: server.url,
+      path: '/slow?ms=3000&tag={id}',
+      concurrency: 2,
+      signal: stop.signal,
+    });
+
+    expect(counts).toEqual({ fulfilled: 0, rejected: 0, cancelled: true });
+    expect(writes).toEqual([]);
+    expect(await server.log.idle()).toBe(true);
+    expect(server.log.since(mark).map((r) => [r.tag, r.outcome])).toEqual([
+      ['a', 'aborted'],
+      ['b', 'aborted'],
+    ]);
+  });
+
+  it('reads one id per line, skipping blank lines and # comments', async () => {
+    expect(await readIds(Readable.from(['# ids\n', 'a\n\n', '  b  \r\n', 'c']))).toEqual(['a', 'b', 'c']);
+  });
+
+  it('runs as a CLI under tsx: ids from a file or stdin, NDJSON on stdout, summary on stderr', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pipeline-'));
+    try {
+      const file = join(dir, 'ids.txt');
+      await writeFile(file, '# delays in ms\n250\n10\n\n3000\n');
+      const flags = ['--base', server.url, '--path', '/slow?ms={id}&tag={id}', '--timeout', '1000'];
+
+      const [fromFile, fromStdin] = await Promise.all([
+        startCli([...flags, file]).exited,
+        startCli(flags, '250\n10\n').exited,
+      ]);
+
+      expect(ndjson(fromFile.stdout).map((r) => [r.id, r.status])).toEqual([
+        ['10', 'fulfilled'],
+        ['250', 'fulfilled'],
+        ['3000', 'rejected'],
+      ]);
+      expect(fromFile.stderr).toMatch(/^2 fulfilled, 1 rejected \(3 ids, [\d.]+ s\)\n$/);
+      expect(fromFile.code).toBe(1);
+
+      expect(ndjson(fromStdin.stdout).map((r) => r.id)).toEqual(['10', '250']);
+      expect(fromStdin.code).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('cancels the requests in flight on Ctrl-C, keeping the lines already written', async () => {
+    const mark = server.log.mark();
+    const flags = ['--base', server.url, '--path', '/slow?ms={id}&tag={id}', '--concurrency', '2'];
+    const { child, exited } = startCli(flags, '10\n3000\n3001\n3002\n');
+
+    // Once 10 has answered, 3000 and 3001 hold both slots; 3002 waits.
+    while (server.log.since(mark).length < 3 && child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGINT');
+
+    const { code, stdout, stderr } = await exited;
+    expect(code).toBe(130);
+    expect(ndjson(stdout).map((r) => r.id)).toEqual(['10']);
+    expect(stderr).toMatch(/^1 fulfilled, 0 rejected, 3 cancelled \(4 ids/);
+    expect(await server.log.idle()).toBe(true);
+    expect(server.log.since(mark).map((r) => [r.tag, r.outcome])).toEqual([
+      ['10', 'answered'],
+      ['3000', 'aborted'],
+      ['3001', 'aborted'],
+    ]);
+  }, 30_000);
+
+  it('exits with 2 and the usage on a bad flag', async () => {
+    const { code, stdout, stderr } = await startCli(['--base', server.url, '--concurrency', '0']).exited;
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toMatch(/--concurrency must be a whole number from 1 up, got '0'\nusage: /);
+  }, 30_000);
+});
