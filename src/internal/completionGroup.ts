@@ -14,6 +14,8 @@ export class CompletionGroup extends Group {
     protected readonly emitMode: EmitMode,
   ) {
     super(inputs.length, lane);
+    this.valueNeedsIndex = emitMode !== 'value';
+    this.failureNeedsIndex = emitMode === 'settled';
   }
 
   inputAt(index: number): unknown {

@@ -21,10 +21,15 @@ export class ItemGroup extends Group {
     readonly emitMode: EmitMode,
   ) {
     super(items.length, lane);
+    this.failureNeedsIndex = emitMode === 'settled';
   }
 
   inputAt(index: number): unknown {
-    return (signal: AbortSignal) => this.first(this.items[index], index, signal);
+    const item = this.items[index];
+    // Declared arity decides whether a signal is made (see Engine.start).
+    return this.first.length >= 3
+      ? (signal: AbortSignal) => this.first(item, index, signal)
+      : () => this.first(item, index, undefined as unknown as AbortSignal);
   }
 
   slotName(index: number): string {
@@ -80,10 +85,16 @@ class ChildGroup extends Group {
   ) {
     super(children.length, lane);
     this.item = parent.items[itemIndex];
+    this.valueNeedsIndex = parent.emitMode !== 'value';
+    this.failureNeedsIndex = parent.emitMode === 'settled';
   }
 
   inputAt(index: number): unknown {
-    return (signal: AbortSignal) => this.parent.then(this.children[index], this.item, signal);
+    const { then } = this.parent;
+    const child = this.children[index];
+    return then.length >= 3
+      ? (signal: AbortSignal) => then(child, this.item, signal)
+      : () => then(child, this.item, undefined as unknown as AbortSignal);
   }
 
   slotName(index: number): string {
