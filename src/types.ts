@@ -5,10 +5,6 @@ import type { ObservableInput, ObservedValueOf, SchedulerLike } from 'rxjs';
  * slot frees) with an `AbortSignal` that is aborted as soon as the result is no
  * longer wanted (unsubscribe, a deadline, a fail-fast error elsewhere, a winner in
  * `firstCompleted`). Hand the signal to `fetch` and the request is really cancelled.
- *
- * A factory that declares no parameter (`() => ...`, `function.length === 0`) is
- * called without a signal: none is built for it, since an `AbortSignal` costs
- * microseconds on Node 20.
  */
 export type CompletionFactory<T> = (signal: AbortSignal) => ObservableInput<T>;
 

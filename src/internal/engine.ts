@@ -200,6 +200,11 @@ export class Engine {
     this.open.add(group);
     group.opened();
     group.lane.waiting.push(group);
+    // Promises that will wait for a slot may reject while waiting; handle them
+    // now so Node does not report the rejection before we get to them.
+    if (this.limit !== Infinity || group.lane.limit !== Infinity) {
+      for (let i = 0; i < group.size; i++) markHandled(group.inputAt(i));
+    }
   }
 
   /**
@@ -254,16 +259,10 @@ export class Engine {
       let controller: AbortController | undefined;
       const factory = typeof input === 'function';
       if (factory) {
-        // A factory that declares no parameter cannot use a signal, so none is
-        // made for it: an AbortSignal costs microseconds to build on Node 20.
-        if (input.length > 0) {
-          controller = new AbortController();
-          group.handles[index] = controller;
-        }
+        controller = new AbortController();
+        group.handles[index] = controller;
         try {
-          input = controller
-            ? (input as (signal: AbortSignal) => unknown)(controller.signal)
-            : (input as () => unknown)();
+          input = (input as (signal: AbortSignal) => unknown)(controller.signal);
         } catch (error) {
           this.settle(group, index, false, error);
           return;
@@ -396,8 +395,14 @@ export class Engine {
   }
 
   private cancelRunning(group: Group, abortReason: unknown): void {
+    // Promises passed in directly are running whether we started them or not: a
+    // rejection of one we will never take must not surface as unhandled.
+    for (let i = group.next; i < group.size; i++) markHandled(group.inputAt(i));
+    // A finished group has nothing running. (Its slots settled through shared
+    // callbacks still read RUNNING: releasing them again would corrupt the budget.)
+    if (group.unfinished === 0) return;
     const { state } = group;
-    for (let i = 0; i < group.next && group.unfinished > 0; i++) {
+    for (let i = 0; i < group.next; i++) {
       if (state[i] === RUNNING) teardown(this.release(group, i, CANCELLED), abortReason);
     }
   }
@@ -416,6 +421,13 @@ export class Engine {
     for (const finalizer of this.finalizers) finalizer();
     this.finalizers = [];
   }
+}
+
+function noop(): void {}
+
+/** Gives a native promise a rejection handler, so its rejection is never "unhandled". */
+function markHandled(input: unknown): void {
+  if (input instanceof Promise) input.then(undefined, noop);
 }
 
 function teardown(handle: Handle | undefined, reason: unknown): void {

@@ -26,10 +26,7 @@ export class ItemGroup extends Group {
 
   inputAt(index: number): unknown {
     const item = this.items[index];
-    // Declared arity decides whether a signal is made (see Engine.start).
-    return this.first.length >= 3
-      ? (signal: AbortSignal) => this.first(item, index, signal)
-      : () => this.first(item, index, undefined as unknown as AbortSignal);
+    return (signal: AbortSignal) => this.first(item, index, signal);
   }
 
   slotName(index: number): string {
@@ -92,9 +89,7 @@ class ChildGroup extends Group {
   inputAt(index: number): unknown {
     const { then } = this.parent;
     const child = this.children[index];
-    return then.length >= 3
-      ? (signal: AbortSignal) => then(child, this.item, signal)
-      : () => then(child, this.item, undefined as unknown as AbortSignal);
+    return (signal: AbortSignal) => then(child, this.item, signal);
   }
 
   slotName(index: number): string {
