@@ -95,6 +95,11 @@ export abstract class Group {
    */
   valueNeedsIndex = true;
   failureNeedsIndex = true;
+  /**
+   * Whether slots hold the caller's own inputs, which may be promises already
+   * running (stage calls of `mergeCompletedThen` are not).
+   */
+  holdsCallerInputs = true;
   /** The shared callbacks, made on first use. */
   anyValue: ((value: unknown) => void) | undefined;
   anyFailure: ((reason: unknown) => void) | undefined;
@@ -202,7 +207,7 @@ export class Engine {
     group.lane.waiting.push(group);
     // Promises that will wait for a slot may reject while waiting; handle them
     // now so Node does not report the rejection before we get to them.
-    if (this.limit !== Infinity || group.lane.limit !== Infinity) {
+    if (group.holdsCallerInputs && (this.limit !== Infinity || group.lane.limit !== Infinity)) {
       for (let i = 0; i < group.size; i++) markHandled(group.inputAt(i));
     }
   }
@@ -397,7 +402,9 @@ export class Engine {
   private cancelRunning(group: Group, abortReason: unknown): void {
     // Promises passed in directly are running whether we started them or not: a
     // rejection of one we will never take must not surface as unhandled.
-    for (let i = group.next; i < group.size; i++) markHandled(group.inputAt(i));
+    if (group.holdsCallerInputs) {
+      for (let i = group.next; i < group.size; i++) markHandled(group.inputAt(i));
+    }
     // A finished group has nothing running. (Its slots settled through shared
     // callbacks still read RUNNING: releasing them again would corrupt the budget.)
     if (group.unfinished === 0) return;

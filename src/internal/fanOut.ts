@@ -21,6 +21,7 @@ export class ItemGroup extends Group {
     readonly emitMode: EmitMode,
   ) {
     super(items.length, lane);
+    this.holdsCallerInputs = false;
     this.failureNeedsIndex = emitMode === 'settled';
   }
 
@@ -81,6 +82,7 @@ class ChildGroup extends Group {
     lane: Lane,
   ) {
     super(children.length, lane);
+    this.holdsCallerInputs = false;
     this.item = parent.items[itemIndex];
     this.valueNeedsIndex = parent.emitMode !== 'value';
     this.failureNeedsIndex = parent.emitMode === 'settled';
