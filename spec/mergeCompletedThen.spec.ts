@@ -6,7 +6,7 @@ describe('mergeCompletedThen', () => {
   it('starts stage 2 of an item the moment its stage 1 finishes', async () => {
     const log: string[] = [];
     const lists: Record<string, { ms: number; children: number[] }> = {
-      slow: { ms: 60, children: [1] },
+      slow: { ms: 200, children: [1] },
       fast: { ms: 5, children: [2, 3] },
     };
     const rec = await run(

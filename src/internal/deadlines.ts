@@ -108,11 +108,11 @@ export class DeadlineClock implements SlotClock {
       timed.deadline();
       return true;
     }
-    if (this.each !== undefined && now - timed.startedAt![index] >= this.each) {
-      this.expire(timed, index);
-      return true;
-    }
-    return false;
+    if (this.each === undefined) return false;
+    // Limits due by now expire first, in start order, whichever of this outcome
+    // and the timer the scheduler happens to run first in this frame.
+    this.expireDue(now);
+    return this.engine.closed || timed.state[index] !== RUNNING;
   }
 
   stop(): void {
@@ -126,26 +126,32 @@ export class DeadlineClock implements SlotClock {
 
   private fire(): void {
     this.timer = undefined;
-    this.firing = true;
-    const each = this.each!;
     const now = this.scheduler.now();
-    let entry;
+    this.firing = true;
     try {
-      // Expiring an input may start queued ones; they join the FIFO behind it.
-      while ((entry = this.started$.peek()) !== undefined && !this.engine.closed) {
-        if (entry.group.state[entry.index] !== RUNNING) {
-          this.started$.shift();
-        } else if (now - entry.at >= each) {
-          this.started$.shift();
-          this.expire(entry.group, entry.index);
-        } else {
-          break;
-        }
-      }
+      this.expireDue(now);
     } finally {
       this.firing = false;
     }
-    if (entry !== undefined && !this.engine.closed) this.arm(entry.at + each - now);
+    const head = this.started$.peek();
+    if (head !== undefined && !this.engine.closed) this.arm(head.at + this.each! - now);
+  }
+
+  /** Expires, in start order, every running input whose limit is due by `now`. */
+  private expireDue(now: number): void {
+    const each = this.each!;
+    let entry;
+    // Expiring an input may start queued ones; they join the FIFO behind it.
+    while ((entry = this.started$.peek()) !== undefined && !this.engine.closed) {
+      if (entry.group.state[entry.index] !== RUNNING) {
+        this.started$.shift();
+      } else if (now - entry.at >= each) {
+        this.started$.shift();
+        this.expire(entry.group, entry.index);
+      } else {
+        break;
+      }
+    }
   }
 
   private expire(group: TimedGroup, index: number): void {

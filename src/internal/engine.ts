@@ -235,10 +235,14 @@ export class Engine {
     } finally {
       this.pumping = false;
     }
-    if (!this.closed && this.sourceDone && this.open.size === 0) {
-      this.shutdown(undefined);
-      this.subscriber.complete();
-    }
+    if (!this.closed && this.sourceDone && this.open.size === 0) this.complete();
+  }
+
+  // Kept out of `pump`, which runs once per outcome: a rarely taken branch
+  // inside it starves the optimiser of type feedback.
+  private complete(): void {
+    this.shutdown(undefined);
+    this.subscriber.complete();
   }
 
   private nextLane(): Lane | undefined {
@@ -432,9 +436,15 @@ export class Engine {
 
 function noop(): void {}
 
+/** Promises already given a rejection handler (once each, however often they are resubscribed). */
+const handled = new WeakSet<Promise<unknown>>();
+
 /** Gives a native promise a rejection handler, so its rejection is never "unhandled". */
 function markHandled(input: unknown): void {
-  if (input instanceof Promise) input.then(undefined, noop);
+  if (input instanceof Promise && !handled.has(input)) {
+    handled.add(input);
+    input.then(undefined, noop);
+  }
 }
 
 function teardown(handle: Handle | undefined, reason: unknown): void {
