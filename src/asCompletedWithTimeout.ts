@@ -1,7 +1,7 @@
 import type { Observable, OperatorFunction } from 'rxjs';
 import { runBatches, runCollection } from './internal/operate.js';
 import { timeoutPlan } from './internal/plans.js';
-import { assertCollection, describe, isCollection } from './internal/validate.js';
+import { assertCollection, isCollection } from './internal/validate.js';
 import type {
   InputOf,
   AsCompletedTimeoutConfig,
@@ -113,8 +113,7 @@ export function asCompletedWithTimeout(
     throw new TypeError('Expected `timeout` to be a number of ms or a config object, got nothing');
   }
   const [first, second] = args;
-  if (isCollection(first)) return runCollection(first, timeoutPlan(second));
-  if (args.length === 1) return runBatches(timeoutPlan(first));
+  if (args.length === 1 && !isCollection(first)) return runBatches(timeoutPlan(first));
   assertCollection(first, 'inputs');
-  throw new TypeError(`Expected \`inputs\` to be an iterable of inputs, got ${describe(first)}`);
+  return runCollection(first, timeoutPlan(second));
 }

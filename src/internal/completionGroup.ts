@@ -1,4 +1,5 @@
 import type { Completion, EmitMode, Settled } from '../types.js';
+import { inputName } from './validate.js';
 import { Group, type Engine, type Lane } from './engine.js';
 
 /** One collection of `asCompleted`: each outcome becomes an emission by `emit` mode. */
@@ -23,7 +24,7 @@ export class CompletionGroup extends Group {
   }
 
   slotName(index: number): string {
-    return this.batch === 0 ? `\`inputs[${index}]\`` : `\`inputs[${index}]\` of batch ${this.batch}`;
+    return inputName(index, this.batch);
   }
 
   settled(index: number, ok: boolean, value: unknown): void {

@@ -1,3 +1,4 @@
+import { inputName } from './validate.js';
 import { Group, REJECTED, type Engine, type Lane } from './engine.js';
 
 /** One collection of `firstCompleted`: the first fulfilled result that qualifies wins. */
@@ -20,7 +21,7 @@ export class FirstGroup extends Group {
   }
 
   slotName(index: number): string {
-    return this.batch === 0 ? `\`inputs[${index}]\`` : `\`inputs[${index}]\` of batch ${this.batch}`;
+    return inputName(index, this.batch);
   }
 
   settled(index: number, ok: boolean, value: unknown): void {

@@ -1,6 +1,6 @@
 import { Observable, Subscriber, type OperatorFunction } from 'rxjs';
 import { Engine, Lane, type Group } from './engine.js';
-import { describe, isCollection, readCollection } from './validate.js';
+import { assertCollection, describe, isCollection, readCollection } from './validate.js';
 
 /** How one subscription is set up: budgets, and how a collection becomes a group. */
 export interface Plan {
@@ -110,5 +110,6 @@ export function isPipeableCall(
   const [first] = args;
   if (isCollection(first)) return false;
   if (args.length === 1 && isOptions(first)) return true;
-  throw new TypeError(`Expected \`${name}\` to be an iterable of inputs, got ${describe(first)}`);
+  assertCollection(first, name);
+  return false;
 }

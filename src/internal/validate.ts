@@ -117,3 +117,8 @@ export function readDuration(value: unknown, name: string): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   throw new TypeError(`Expected \`${name}\` to be a finite number of ms from 0 up, got ${describe(value)}`);
 }
+
+/** Names input `index` of collection `batch` in messages: "`inputs[3]`", "`inputs[3]` of batch 2". */
+export function inputName(index: number, batch: number): string {
+  return batch === 0 ? `\`inputs[${index}]\`` : `\`inputs[${index}]\` of batch ${batch}`;
+}
