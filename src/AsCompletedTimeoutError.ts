@@ -39,8 +39,9 @@ export class AsCompletedTimeoutError extends Error {
 
   constructor(info: AsCompletedTimeoutInfo) {
     super(timeoutMessage(info));
-    // Keeps `instanceof` true when the class is down-levelled or loaded twice
-    // (ESM and CJS builds side by side each check against their own class).
+    // Keeps `instanceof` true if a consumer's toolchain down-levels classes to
+    // ES5, where extending Error loses the prototype. (The ESM and CJS builds
+    // each have their own class: check against the entry you imported.)
     Object.setPrototypeOf(this, new.target.prototype);
     this.info = info;
   }

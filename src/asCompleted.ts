@@ -1,6 +1,6 @@
 import type { Observable, OperatorFunction } from 'rxjs';
 import { isPipeableCall, runBatches, runCollection } from './internal/operate.js';
-import { AS_COMPLETED_OPTIONS, asCompletedPlan, looksLikeOptions } from './internal/plans.js';
+import { AS_COMPLETED_OPTIONS, asCompletedPlan } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
 import type { InputOf, AsCompletedOptions, CompletionInput, CompletionValueOf, EmitMode, Emitted } from './types.js';
 
@@ -98,7 +98,7 @@ export function asCompleted<C extends Iterable<CompletionInput<any>>, E extends 
 ): OperatorFunction<C, Emitted<CompletionValueOf<InputOf<C>>, E>>;
 
 export function asCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
-  if (isPipeableCall(args, looksLikeOptions(AS_COMPLETED_OPTIONS))) {
+  if (isPipeableCall(args, AS_COMPLETED_OPTIONS)) {
     return runBatches(asCompletedPlan(args[0]));
   }
   const [inputs, options] = args;

@@ -1,6 +1,6 @@
 import type { Observable, OperatorFunction } from 'rxjs';
 import { isPipeableCall, runBatches, runCollection } from './internal/operate.js';
-import { FIRST_OPTIONS, firstPlan, looksLikeOptions } from './internal/plans.js';
+import { FIRST_OPTIONS, firstPlan } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
 import type { InputOf, CompletionInput, CompletionValueOf, FirstCompletedOptions } from './types.js';
 
@@ -86,7 +86,7 @@ export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
 ): OperatorFunction<C, CompletionValueOf<InputOf<C>>>;
 
 export function firstCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
-  if (isPipeableCall(args, looksLikeOptions(FIRST_OPTIONS))) {
+  if (isPipeableCall(args, FIRST_OPTIONS)) {
     return runBatches(firstPlan(args[0]));
   }
   const [inputs, options] = args;

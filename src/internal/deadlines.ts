@@ -2,7 +2,25 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { AsCompletedTimeoutError, type AsCompletedTimeoutInfo } from '../AsCompletedTimeoutError.js';
 import type { EmitMode } from '../types.js';
 import { CompletionGroup } from './completionGroup.js';
-import { Queue, QUEUED, RUNNING, type Engine, type Group, type Lane, type SlotClock } from './engine.js';
+import {
+  EXPIRING,
+  Queue,
+  QUEUED,
+  REJECTED,
+  RUNNING,
+  teardown,
+  type Engine,
+  type Group,
+  type Handle,
+  type Lane,
+  type SlotClock,
+} from './engine.js';
+
+/**
+ * Timers hold at most 2^31 - 1 ms (about 24.8 days; Node fires longer ones at
+ * once), so a longer wait is taken in steps and the time checked on each.
+ */
+const MAX_DELAY = 2 ** 31 - 1;
 
 export interface TimeoutPlan {
   /** Overall deadline: ms from the group's arrival, or an absolute date. */
@@ -17,8 +35,6 @@ export interface TimeoutPlan {
 export class TimedGroup extends CompletionGroup {
   /** Scheduler time of the overall deadline, if any. */
   deadlineAt: number | undefined;
-  /** Scheduler time each slot started (only with an `each` limit). */
-  readonly startedAt: Float64Array | undefined;
   /** The overall limit in ms (for a `Date`: from the arrival to that date). */
   private limit = 0;
   private timer: Subscription | undefined;
@@ -33,7 +49,6 @@ export class TimedGroup extends CompletionGroup {
   ) {
     super(engine, inputs, lane, batch, emitMode);
     this.finishedAt = new Uint32Array(inputs.length);
-    if (plan.each !== undefined) this.startedAt = new Float64Array(inputs.length);
   }
 
   override opened(): void {
@@ -43,7 +58,18 @@ export class TimedGroup extends CompletionGroup {
     this.limit = typeof total === 'number' ? total : Math.max(0, total.getTime() - now);
     this.deadlineAt = now + this.limit;
     // One timer per collection, armed before any input starts (it wins same-frame ties).
-    this.timer = scheduler.schedule(() => this.deadline(), this.limit);
+    this.arm(this.limit);
+  }
+
+  private arm(delay: number): void {
+    this.timer = this.plan.scheduler.schedule(
+      () => {
+        const left = this.deadlineAt! - this.plan.scheduler.now();
+        if (left > 0) this.arm(left);
+        else this.deadline();
+      },
+      Math.min(delay, MAX_DELAY),
+    );
   }
 
   override closing(): void {
@@ -57,14 +83,23 @@ export class TimedGroup extends CompletionGroup {
     const { engine } = this;
     const error = new AsCompletedTimeoutError(snapshot(this, 'total', this.limit, undefined));
     if (this.emitMode === 'settled') {
-      for (let i = 0; i < this.size && !engine.closed; i++) {
+      // Every unfinished slot is given up and the group closed before any user
+      // code runs (teardown, the records' consumer): whatever that code does,
+      // each of these inputs gets exactly its one record.
+      const late: number[] = [];
+      const handles: Array<Handle | undefined> = [];
+      for (let i = 0; i < this.size; i++) {
         const state = this.state[i];
-        if (state !== RUNNING && state !== QUEUED) continue;
-        engine.abandon(this, i, error);
+        if (state !== RUNNING && state !== QUEUED && state !== EXPIRING) continue;
+        late.push(i);
+        handles.push(engine.release(this, i, REJECTED));
+      }
+      engine.close(this);
+      for (const handle of handles) teardown(handle, error);
+      for (const i of late) {
+        if (engine.closed) return;
         engine.emit(this.settledRecord(i, false, error));
       }
-      if (engine.closed) return;
-      engine.close(this);
       engine.pump();
     } else if (this.plan.onTimeout === 'error') {
       engine.fail(error, error);
@@ -96,7 +131,6 @@ export class DeadlineClock implements SlotClock {
     const { each } = this;
     if (each === undefined) return;
     const at = this.scheduler.now();
-    (group as TimedGroup).startedAt![index] = at;
     this.started$.push({ group: group as TimedGroup, index, at });
     if (this.timer === undefined && !this.firing) this.arm(each);
   }
@@ -121,7 +155,7 @@ export class DeadlineClock implements SlotClock {
   }
 
   private arm(delay: number): void {
-    this.timer = this.scheduler.schedule(() => this.fire(), delay);
+    this.timer = this.scheduler.schedule(() => this.fire(), Math.min(delay, MAX_DELAY));
   }
 
   private fire(): void {

@@ -10,7 +10,7 @@
  * subscription.
  */
 import { EmptyError, from, Subscriber } from 'rxjs';
-import { describe, isPromiseLike } from './validate.js';
+import { describe, isPromiseLike, markHandled } from './validate.js';
 
 /* Slot states. A slot starts QUEUED, is RUNNING between start and its outcome,
    and ends FULFILLED, REJECTED or CANCELLED (torn down before it finished). */
@@ -19,9 +19,11 @@ export const RUNNING = 1;
 export const FULFILLED = 2;
 export const REJECTED = 3;
 export const CANCELLED = 4;
+/** Being torn down for missing its limit: still holds its budget, takes no outcome. */
+export const EXPIRING = 5;
 
 /** Whatever must be released when a running slot is torn down. */
-type Handle = InputSubscriber | AbortController;
+export type Handle = InputSubscriber | AbortController;
 
 /**
  * A FIFO read from a head index instead of `shift()` (which is O(n) per call);
@@ -276,6 +278,11 @@ export class Engine {
           this.settle(group, index, false, error);
           return;
         }
+        // The factory's own side effects may have torn this slot down already.
+        if (group.state[index] !== RUNNING) {
+          markHandled(input);
+          return;
+        }
       }
       this.subscribeTo(group, index, input, factory, controller);
     } finally {
@@ -295,7 +302,8 @@ export class Engine {
       // Promises are taken as they are: two callbacks, no Observable around them.
       // A native promise settles at most once, so when the group need not know
       // the slot and there is nothing to release, the group's shared callbacks do.
-      const shared = controller === undefined && this.clock === undefined && input instanceof Promise;
+      const shared =
+        controller === undefined && this.clock === undefined && Object.getPrototypeOf(input) === Promise.prototype;
       try {
         input.then(
           shared && !group.valueNeedsIndex
@@ -327,7 +335,9 @@ export class Engine {
 
   /** An input's own outcome. Late, repeated or torn-down outcomes are dropped. */
   settle(group: Group, index: number, ok: boolean, value: unknown): void {
-    if (group.state[index] !== RUNNING) return;
+    // A closed group reports nothing more, even an outcome that a sibling's
+    // teardown (an abort listener, say) produces synchronously.
+    if (group.state[index] !== RUNNING || group.closed || this.closed) return;
     const synchronous = group === this.startingGroup && index === this.startingIndex;
     // An outcome at or after a deadline loses to it, whatever order the
     // scheduler ran the two in (a synchronous outcome never does).
@@ -352,16 +362,16 @@ export class Engine {
   /** Tears a running slot down and reports `reason` as its failure (a per-input deadline). */
   expire(group: Group, index: number, reason: unknown): void {
     if (group.state[index] !== RUNNING) return;
-    this.abandon(group, index, reason);
+    // The teardown runs user code (abort listeners) that may finish other
+    // inputs, or bring a deadline. Meanwhile the slot keeps its budget and
+    // counts as unfinished, but takes no outcome of its own.
+    group.state[index] = EXPIRING;
+    const handle = group.handles[index];
+    group.handles[index] = undefined;
+    teardown(handle, reason);
+    if (group.state[index] !== EXPIRING || this.closed) return;
+    this.release(group, index, REJECTED);
     this.report(group, index, false, reason);
-  }
-
-  /**
-   * Gives up on an unfinished slot (running or queued) without reporting it:
-   * it counts as REJECTED and a running one is torn down with `reason`.
-   */
-  abandon(group: Group, index: number, reason: unknown): void {
-    teardown(this.release(group, index, REJECTED), reason);
   }
 
   private report(group: Group, index: number, ok: boolean, value: unknown): void {
@@ -379,7 +389,7 @@ export class Engine {
    */
   release(group: Group, index: number, state: number): Handle | undefined {
     let handle: Handle | undefined;
-    if (group.state[index] === RUNNING) {
+    if (group.state[index] === RUNNING || group.state[index] === EXPIRING) {
       group.lane.running--;
       this.running--;
       handle = group.handles[index];
@@ -434,20 +444,8 @@ export class Engine {
   }
 }
 
-function noop(): void {}
-
-/** Promises already given a rejection handler (once each, however often they are resubscribed). */
-const handled = new WeakSet<Promise<unknown>>();
-
-/** Gives a native promise a rejection handler, so its rejection is never "unhandled". */
-function markHandled(input: unknown): void {
-  if (input instanceof Promise && !handled.has(input)) {
-    handled.add(input);
-    input.then(undefined, noop);
-  }
-}
-
-function teardown(handle: Handle | undefined, reason: unknown): void {
+/** Releases what a running slot held: unsubscribes it and aborts its signal with `reason`. */
+export function teardown(handle: Handle | undefined, reason: unknown): void {
   if (handle === undefined) return;
   if (handle instanceof AbortController) {
     handle.abort(reason);

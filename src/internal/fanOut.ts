@@ -22,7 +22,6 @@ export class ItemGroup extends Group {
   ) {
     super(items.length, lane);
     this.holdsCallerInputs = false;
-    this.failureNeedsIndex = emitMode === 'settled';
   }
 
   inputAt(index: number): unknown {
@@ -84,8 +83,6 @@ class ChildGroup extends Group {
     super(children.length, lane);
     this.holdsCallerInputs = false;
     this.item = parent.items[itemIndex];
-    this.valueNeedsIndex = parent.emitMode !== 'value';
-    this.failureNeedsIndex = parent.emitMode === 'settled';
   }
 
   inputAt(index: number): unknown {
@@ -107,19 +104,17 @@ class ChildGroup extends Group {
       return parent.engine.emit(value);
     }
     if (mode === 'tagged' && !ok) return parent.engine.fail(value);
-    const where = {
-      item: this.item,
-      itemIndex: this.itemIndex,
-      child: this.children[index],
-      childIndex: index,
-      completed: ++parent.completed,
-      batch: parent.batch,
-    };
-    if (mode === 'tagged') return parent.engine.emit({ value, ...where });
+    const { item, itemIndex } = this;
+    const child = this.children[index];
+    const completed = ++parent.completed;
+    const { batch } = parent;
+    if (mode === 'tagged') {
+      return parent.engine.emit({ value, item, itemIndex, child, childIndex: index, completed, batch });
+    }
     parent.engine.emit(
       ok
-        ? { status: 'fulfilled', value, stage: 2, ...where }
-        : { status: 'rejected', reason: value, stage: 2, ...where },
+        ? { status: 'fulfilled', value, stage: 2, item, itemIndex, child, childIndex: index, completed, batch }
+        : { status: 'rejected', reason: value, stage: 2, item, itemIndex, child, childIndex: index, completed, batch },
     );
   }
 }

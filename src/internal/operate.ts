@@ -1,6 +1,6 @@
 import { Observable, Subscriber, type OperatorFunction } from 'rxjs';
 import { Engine, Lane, type Group } from './engine.js';
-import { assertCollection, describe, isCollection, readCollection } from './validate.js';
+import { assertCollection, describe, isCollection, isPlainObject, readCollection } from './validate.js';
 
 /** How one subscription is set up: budgets, and how a collection becomes a group. */
 export interface Plan {
@@ -99,17 +99,22 @@ class BatchSubscriber extends Subscriber<unknown> {
 /**
  * Tells the two forms apart: the creation form's first argument is a
  * collection; the pipeable form's is its options (or nothing). A first argument
- * that is neither throws, naming `inputs`.
+ * that is neither throws, naming `inputs` (and, for an object with unknown
+ * keys, which keys would not do as options: usually a typo).
  */
-export function isPipeableCall(
-  args: readonly unknown[],
-  isOptions: (value: unknown) => boolean,
-  name = 'inputs',
-): boolean {
+export function isPipeableCall(args: readonly unknown[], knownOptions: readonly string[]): boolean {
   if (args.length === 0) return true;
   const [first] = args;
   if (isCollection(first)) return false;
-  if (args.length === 1 && isOptions(first)) return true;
-  assertCollection(first, name);
+  if (args.length === 1 && first === undefined) return true;
+  if (args.length === 1 && isPlainObject(first)) {
+    const unknown = Object.keys(first).filter((key) => !knownOptions.includes(key));
+    if (unknown.length === 0) return true;
+    throw new TypeError(
+      `Expected \`inputs\` to be an iterable of inputs or \`options\` an options object, got an object with ` +
+        `${unknown.map((key) => `\`${key}\``).join(', ')} (options are ${knownOptions.map((key) => `\`${key}\``).join(', ')})`,
+    );
+  }
+  assertCollection(first, 'inputs');
   return false;
 }

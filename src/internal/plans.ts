@@ -23,12 +23,6 @@ export const TIMEOUT_OPTIONS = ['total', 'each', 'onTimeout', 'scheduler', 'conc
 export const FIRST_OPTIONS = ['concurrency', 'predicate'] as const;
 export const THEN_OPTIONS = ['concurrency', 'emit'] as const;
 
-/** True for `undefined` or a plain object with only `known` keys. */
-export function looksLikeOptions(known: readonly string[]) {
-  return (value: unknown): boolean =>
-    value === undefined || (isPlainObject(value) && Object.keys(value).every((key) => known.includes(key)));
-}
-
 export function asCompletedPlan(options: unknown): Plan {
   assertOptions(options, 'options', AS_COMPLETED_OPTIONS);
   const limit = readConcurrency(options?.concurrency);

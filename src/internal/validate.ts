@@ -64,10 +64,32 @@ export function assertCollection(value: unknown, name: string): asserts value is
 
 /**
  * Reads a collection once. The array is a private snapshot: later changes to the
- * caller's array do not reach a running subscription.
+ * caller's array do not reach a running subscription. If iterating throws, the
+ * promises read so far are marked handled: they will never be taken.
  */
 export function readCollection(value: Iterable<unknown>): unknown[] {
-  return Array.isArray(value) ? value.slice() : Array.from(value);
+  if (Array.isArray(value)) return value.slice();
+  const inputs: unknown[] = [];
+  try {
+    for (const input of value) inputs.push(input);
+  } catch (error) {
+    inputs.forEach(markHandled);
+    throw error;
+  }
+  return inputs;
+}
+
+function noop(): void {}
+
+/** Promises already given a rejection handler (once each, however often they are resubscribed). */
+const handled = new WeakSet<Promise<unknown>>();
+
+/** Gives a native promise a rejection handler, so its rejection is never "unhandled". */
+export function markHandled(input: unknown): void {
+  if (input instanceof Promise && !handled.has(input)) {
+    handled.add(input);
+    input.then(undefined, noop);
+  }
 }
 
 /** Throws unless `options` is undefined or a plain object holding only `known` keys. */
