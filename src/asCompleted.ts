@@ -15,7 +15,7 @@ import type { InputOf, AsCompletedOptions, CompletionInput, CompletionValueOf, E
  * ```text
  * inputs[0]: ----A|
  * inputs[1]: -B|
- * result:    -B--A|
+ * result:    --B--(A|)       a result is out when its input completes
  * ```
  *
  * - Order: completion order; inputs that finish synchronously on subscription
@@ -67,7 +67,7 @@ export function asCompleted<C extends Iterable<CompletionInput<any>>, E extends 
  * source:    -x---------|     x = [a, b]
  * a:          ----A|
  * b:          -B|
- * result:    --B--A-----|
+ * result:    ---B--A----|
  * ```
  *
  * - The output completes when the source and every batch have completed.

@@ -23,7 +23,7 @@ import type {
  * inputs[0]: --A|
  * inputs[1]: ------B|
  * total: 4   ----X
- * result:    --A-#        # = AsCompletedTimeoutError (pending [1])
+ * result:    ---A#        # = AsCompletedTimeoutError (pending [1])
  * ```
  *
  * - At the `total` deadline, in `'value'`/`'tagged'` mode: errors with
@@ -75,7 +75,7 @@ export function asCompletedWithTimeout<C extends Iterable<CompletionInput<any>>,
  * source:    -x-------|     x = [a, b], total: 4
  * a:          --A|
  * b:          ------B|
- * result:    ---A-#
+ * result:    ----A#
  * ```
  *
  * - Batches run side by side under one `concurrency` budget; with

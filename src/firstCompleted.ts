@@ -15,7 +15,7 @@ import type { InputOf, CompletionInput, CompletionValueOf, FirstCompletedOptions
  * inputs[0]: ------A|
  * inputs[1]: --#           (fails: skipped)
  * inputs[2]: ----C|
- * result:    ----(C|)
+ * result:    -----(C|)
  * ```
  *
  * - Failures are skipped. If no input qualifies, errors with an `AggregateError`
@@ -56,7 +56,7 @@ export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
  * a:          ---A|
  * b:          -B|
  * c:                -C|
- * result:    --B-------(C|)
+ * result:    ---B-----C|
  * ```
  *
  * - Collections run side by side under one `concurrency` budget.

@@ -13,11 +13,11 @@ import type { EmitMode, MergeCompletedThenOptions, ThenEmitted } from './types.j
  * starts. Here stage 2 of a fast item overlaps stage 1 of a slow one.
  *
  * ```text
- * first(a):  ----[a1]|
- * first(b):  -[b1]|
- * then(b1):    --B1|
- * then(a1):       --A1|
- * result:    ----B1--A1|
+ * first(a):  ----l|         l = [a1]
+ * first(b):  -m|            m = [b1]
+ * then(b1):    --B|
+ * then(a1):       --A|
+ * result:    -----B--(A|)
  * ```
  *
  * - Output: stage-2 results in completion order; stage-1 results are not emitted.
@@ -65,10 +65,10 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
  * a batch of items, handled like the creation form; batches share the budget.
  *
  * ```text
- * source:    -x----|       x = [a]
- * first(a):   --[a1]|
- * then(a1):     ---A1|
- * result:    ------A1|
+ * source:    -x----|        x = [a]
+ * first(a):   --l|          l = [a1]
+ * then(a1):      ---A|
+ * result:    --------(A|)
  * ```
  *
  * ## Example
