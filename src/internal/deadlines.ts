@@ -4,7 +4,6 @@ import type { EmitMode } from '../types.js';
 import { CompletionGroup } from './completionGroup.js';
 import {
   EXPIRING,
-  Queue,
   QUEUED,
   REJECTED,
   RUNNING,
@@ -31,13 +30,26 @@ export interface TimeoutPlan {
   scheduler: SchedulerLike;
 }
 
-/** A collection of `asCompletedWithTimeout`: a `CompletionGroup` with an overall deadline. */
+/**
+ * A collection of `asCompletedWithTimeout`: a `CompletionGroup` with its
+ * deadlines. One timer serves the overall deadline and one all the `each`
+ * limits of the collection: its inputs start in index order and share the same
+ * limit, so they expire in index order too, and the next to expire is the
+ * first started slot still running.
+ */
 export class TimedGroup extends CompletionGroup {
   /** Scheduler time of the overall deadline, if any. */
   deadlineAt: number | undefined;
   /** The overall limit in ms (for a `Date`: from the arrival to that date). */
   private limit = 0;
   private timer: Subscription | undefined;
+  /** Scheduler time each slot started (with an `each` limit). */
+  private readonly startedAt: Float64Array | undefined;
+  /** Slots before this one have finished or expired. */
+  private expiryHead = 0;
+  private eachTimer: Subscription | undefined;
+  /** True while the `each` timer runs: it re-arms for the new head itself. */
+  private expiring = false;
 
   constructor(
     engine: Engine,
@@ -49,6 +61,7 @@ export class TimedGroup extends CompletionGroup {
   ) {
     super(engine, inputs, lane, batch, emitMode);
     this.finishedAt = new Uint32Array(inputs.length);
+    if (plan.each !== undefined) this.startedAt = new Float64Array(inputs.length);
   }
 
   override opened(): void {
@@ -57,7 +70,7 @@ export class TimedGroup extends CompletionGroup {
     const now = scheduler.now();
     this.limit = typeof total === 'number' ? total : Math.max(0, total.getTime() - now);
     this.deadlineAt = now + this.limit;
-    // One timer per collection, armed before any input starts (it wins same-frame ties).
+    // Armed before any input starts, so it wins same-frame ties in virtual time.
     this.arm(this.limit);
   }
 
@@ -75,6 +88,67 @@ export class TimedGroup extends CompletionGroup {
   override closing(): void {
     this.timer?.unsubscribe();
     this.timer = undefined;
+    this.eachTimer?.unsubscribe();
+    this.eachTimer = undefined;
+  }
+
+  /** A slot has started: its `each` limit counts from now. */
+  started(index: number): void {
+    if (this.startedAt === undefined) return;
+    this.startedAt[index] = this.plan.scheduler.now();
+    if (this.eachTimer === undefined && !this.expiring) this.armEach(this.plan.each!);
+  }
+
+  /**
+   * True when an outcome of slot `index` comes too late: at or after the
+   * overall deadline, or after limits due by now (its own included) expired.
+   */
+  overdue(index: number): boolean {
+    const now = this.plan.scheduler.now();
+    if (this.deadlineAt !== undefined && now >= this.deadlineAt) {
+      this.deadline();
+      return true;
+    }
+    if (this.startedAt === undefined) return false;
+    // Limits due by now expire first, in start order, whichever of this outcome
+    // and the timer the scheduler happens to run first in this frame.
+    this.expireDue(now);
+    return this.closed || this.engine.closed || this.state[index] !== RUNNING;
+  }
+
+  private armEach(delay: number): void {
+    this.eachTimer = this.plan.scheduler.schedule(() => this.fireEach(), Math.min(delay, MAX_DELAY));
+  }
+
+  private fireEach(): void {
+    this.eachTimer = undefined;
+    const now = this.plan.scheduler.now();
+    this.expiring = true;
+    try {
+      this.expireDue(now);
+    } finally {
+      this.expiring = false;
+    }
+    const head = this.nextToExpire();
+    if (head !== undefined && !this.closed) this.armEach(this.startedAt![head] + this.plan.each! - now);
+  }
+
+  /** The first started slot still running, if any. */
+  private nextToExpire(): number | undefined {
+    while (this.expiryHead < this.next && this.state[this.expiryHead] !== RUNNING) this.expiryHead++;
+    return this.expiryHead < this.next ? this.expiryHead : undefined;
+  }
+
+  /** Expires, in start order, every running slot whose limit is due by `now`. */
+  private expireDue(now: number): void {
+    const each = this.plan.each!;
+    let head;
+    // Expiring a slot may start queued ones; they come later in this order.
+    while (!this.closed && (head = this.nextToExpire()) !== undefined && now - this.startedAt![head] >= each) {
+      this.expiryHead++;
+      const error = new AsCompletedTimeoutError(snapshot(this, 'each', each, head));
+      this.engine.expire(this, head, error);
+    }
   }
 
   /** The overall deadline has come: everything unfinished loses. */
@@ -111,88 +185,14 @@ export class TimedGroup extends CompletionGroup {
 }
 
 /**
- * Per-input limits with a single timer for the whole subscription: every input
- * gets the same limit and inputs start in order, so deadlines fall in start
- * order and a FIFO of started inputs is already sorted by expiry.
+ * The engine's clock for `asCompletedWithTimeout`: every collection keeps its
+ * own deadlines (`TimedGroup`), so the clock only hands the calls on.
  */
-export class DeadlineClock implements SlotClock {
-  private readonly started$ = new Queue<{ group: TimedGroup; index: number; at: number }>();
-  private timer: Subscription | undefined;
-  /** True while `fire` runs: it re-arms for the new head itself when it is done. */
-  private firing = false;
-
-  constructor(
-    private readonly engine: Engine,
-    private readonly each: number | undefined,
-    private readonly scheduler: SchedulerLike,
-  ) {}
-
-  started(group: Group, index: number): void {
-    const { each } = this;
-    if (each === undefined) return;
-    const at = this.scheduler.now();
-    this.started$.push({ group: group as TimedGroup, index, at });
-    if (this.timer === undefined && !this.firing) this.arm(each);
-  }
-
-  overdue(group: Group, index: number): boolean {
-    const timed = group as TimedGroup;
-    const now = this.scheduler.now();
-    if (timed.deadlineAt !== undefined && now >= timed.deadlineAt) {
-      timed.deadline();
-      return true;
-    }
-    if (this.each === undefined) return false;
-    // Limits due by now expire first, in start order, whichever of this outcome
-    // and the timer the scheduler happens to run first in this frame.
-    this.expireDue(now);
-    return this.engine.closed || timed.state[index] !== RUNNING;
-  }
-
-  stop(): void {
-    this.timer?.unsubscribe();
-    this.timer = undefined;
-  }
-
-  private arm(delay: number): void {
-    this.timer = this.scheduler.schedule(() => this.fire(), Math.min(delay, MAX_DELAY));
-  }
-
-  private fire(): void {
-    this.timer = undefined;
-    const now = this.scheduler.now();
-    this.firing = true;
-    try {
-      this.expireDue(now);
-    } finally {
-      this.firing = false;
-    }
-    const head = this.started$.peek();
-    if (head !== undefined && !this.engine.closed) this.arm(head.at + this.each! - now);
-  }
-
-  /** Expires, in start order, every running input whose limit is due by `now`. */
-  private expireDue(now: number): void {
-    const each = this.each!;
-    let entry;
-    // Expiring an input may start queued ones; they join the FIFO behind it.
-    while ((entry = this.started$.peek()) !== undefined && !this.engine.closed) {
-      if (entry.group.state[entry.index] !== RUNNING) {
-        this.started$.shift();
-      } else if (now - entry.at >= each) {
-        this.started$.shift();
-        this.expire(entry.group, entry.index);
-      } else {
-        break;
-      }
-    }
-  }
-
-  private expire(group: TimedGroup, index: number): void {
-    const error = new AsCompletedTimeoutError(snapshot(group, 'each', this.each!, index));
-    this.engine.expire(group, index, error);
-  }
-}
+export const timedGroupClock: SlotClock = {
+  started: (group: Group, index: number) => (group as TimedGroup).started(index),
+  overdue: (group: Group, index: number) => (group as TimedGroup).overdue(index),
+  stop: () => {},
+};
 
 /**
  * The info of a timeout error. `pending` and `queued` are worked out only when
