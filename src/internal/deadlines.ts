@@ -191,7 +191,6 @@ export class TimedGroup extends CompletionGroup {
 export const timedGroupClock: SlotClock = {
   started: (group: Group, index: number) => (group as TimedGroup).started(index),
   overdue: (group: Group, index: number) => (group as TimedGroup).overdue(index),
-  stop: () => {},
 };
 
 /**

@@ -143,8 +143,6 @@ export interface SlotClock {
   started(group: Group, index: number): void;
   /** True when the slot is past its limit; the clock has then expired it. */
   overdue(group: Group, index: number): boolean;
-  /** Drops every timer. */
-  stop(): void;
 }
 
 export class Engine {
@@ -428,7 +426,7 @@ export class Engine {
     }
   }
 
-  /** Runs once: tears down every running input, the clock and the source. */
+  /** Runs once: tears down every running input, the groups' timers and the source. */
   private shutdown(abortReason: unknown): void {
     if (this.closed) return;
     this.closed = true;
@@ -438,7 +436,6 @@ export class Engine {
       group.closing();
     }
     this.open.clear();
-    this.clock?.stop();
     for (const finalizer of this.finalizers) finalizer();
     this.finalizers = [];
   }
