@@ -2,18 +2,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { AsCompletedTimeoutError, type AsCompletedTimeoutInfo } from '../AsCompletedTimeoutError.js';
 import type { EmitMode } from '../types.js';
 import { CompletionGroup } from './completionGroup.js';
-import {
-  EXPIRING,
-  QUEUED,
-  REJECTED,
-  RUNNING,
-  teardown,
-  type Engine,
-  type Group,
-  type Handle,
-  type Lane,
-  type SlotClock,
-} from './engine.js';
+import { EXPIRING, QUEUED, REJECTED, RUNNING, teardown, type Engine, type Handle, type Lane } from './engine.js';
 
 /**
  * Timers hold at most 2^31 - 1 ms (about 24.8 days; Node fires longer ones at
@@ -93,7 +82,7 @@ export class TimedGroup extends CompletionGroup {
   }
 
   /** A slot has started: its `each` limit counts from now. */
-  started(index: number): void {
+  override started(index: number): void {
     if (this.startedAt === undefined) return;
     this.startedAt[index] = this.plan.scheduler.now();
     if (this.eachTimer === undefined && !this.expiring) this.armEach(this.plan.each!);
@@ -103,7 +92,7 @@ export class TimedGroup extends CompletionGroup {
    * True when an outcome of slot `index` comes too late: at or after the
    * overall deadline, or after limits due by now (its own included) expired.
    */
-  overdue(index: number): boolean {
+  override overdue(index: number): boolean {
     const now = this.plan.scheduler.now();
     if (this.deadlineAt !== undefined && now >= this.deadlineAt) {
       this.deadline();
@@ -183,15 +172,6 @@ export class TimedGroup extends CompletionGroup {
     }
   }
 }
-
-/**
- * The engine's clock for `asCompletedWithTimeout`: every collection keeps its
- * own deadlines (`TimedGroup`), so the clock only hands the calls on.
- */
-export const timedGroupClock: SlotClock = {
-  started: (group: Group, index: number) => (group as TimedGroup).started(index),
-  overdue: (group: Group, index: number) => (group as TimedGroup).overdue(index),
-};
 
 /**
  * The info of a timeout error. `pending` and `queued` are worked out only when

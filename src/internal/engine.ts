@@ -135,14 +135,15 @@ export abstract class Group {
 
   /** Called once when the group is closed, for whatever reason. */
   closing(): void {}
-}
 
-/** Per-input deadlines; see `deadlines.ts`. */
-export interface SlotClock {
-  /** A slot has just started. */
-  started(group: Group, index: number): void;
-  /** True when the slot is past its limit; the clock has then expired it. */
-  overdue(group: Group, index: number): boolean;
+  /** A slot has just started (groups with deadlines). */
+  started?(index: number): void;
+
+  /**
+   * True when slot `index`'s outcome comes past a deadline, which has then
+   * been dealt with (groups with deadlines).
+   */
+  overdue?(index: number): boolean;
 }
 
 export class Engine {
@@ -155,12 +156,11 @@ export class Engine {
   /** Groups added and not yet closed. */
   private readonly open = new Set<Group>();
   private pumping = false;
-  /** The slot being started right now: its synchronous outcome beats any clock. */
+  /** The slot being started right now: its synchronous outcome beats any deadline. */
   private startingGroup: Group | undefined;
   private startingIndex = -1;
   /** Called when the engine shuts down (source subscription, timers). */
   private finalizers: Array<() => void> = [];
-  clock: SlotClock | undefined;
 
   constructor(
     readonly subscriber: Subscriber<unknown>,
@@ -256,9 +256,9 @@ export class Engine {
     group.state[index] = RUNNING;
     group.lane.running++;
     this.running++;
-    // The clock is armed before the input is subscribed, so in virtual time its
+    // A deadline is armed before the input is subscribed, so in virtual time its
     // action runs first when both fall in the same frame: the deadline wins ties.
-    this.clock?.started(group, index);
+    group.started?.(index);
     const outerGroup = this.startingGroup;
     const outerIndex = this.startingIndex;
     this.startingGroup = group;
@@ -301,7 +301,7 @@ export class Engine {
       // A native promise settles at most once, so when the group need not know
       // the slot and there is nothing to release, the group's shared callbacks do.
       const shared =
-        controller === undefined && this.clock === undefined && Object.getPrototypeOf(input) === Promise.prototype;
+        controller === undefined && group.overdue === undefined && Object.getPrototypeOf(input) === Promise.prototype;
       try {
         input.then(
           shared && !group.valueNeedsIndex
@@ -339,7 +339,7 @@ export class Engine {
     const synchronous = group === this.startingGroup && index === this.startingIndex;
     // An outcome at or after a deadline loses to it, whatever order the
     // scheduler ran the two in (a synchronous outcome never does).
-    if (!synchronous && this.clock !== undefined && this.clock.overdue(group, index)) return;
+    if (!synchronous && group.overdue?.(index) === true) return;
     this.release(group, index, ok ? FULFILLED : REJECTED);
     this.report(group, index, ok, value);
   }
@@ -347,7 +347,7 @@ export class Engine {
   /**
    * An outcome through a group's shared callbacks: the slot is not known, so its
    * state stays RUNNING; only the counts move. Safe because such slots hold no
-   * handle and no clock watches them.
+   * handle and no deadline watches them.
    */
   private settleAny(group: Group, ok: boolean, value: unknown): void {
     if (group.closed) return;

@@ -8,8 +8,6 @@ export interface Plan {
   limit: number;
   /** Per-lane caps, in priority order. */
   laneLimits: readonly number[];
-  /** Called once per subscription, after the engine exists (to attach a clock). */
-  prepare?(engine: Engine): void;
   /** A group for one collection, in the engine's lanes. */
   group(engine: Engine, inputs: unknown[], batch: number, lanes: readonly Lane[]): Group;
 }
@@ -17,7 +15,6 @@ export interface Plan {
 function createEngine(plan: Plan, subscriber: Subscriber<unknown>): { engine: Engine; lanes: Lane[] } {
   const lanes = plan.laneLimits.map((limit) => new Lane(limit));
   const engine = new Engine(subscriber, plan.limit, lanes);
-  plan.prepare?.(engine);
   return { engine, lanes };
 }
 

@@ -4,7 +4,7 @@
  */
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { CompletionGroup } from './completionGroup.js';
-import { TimedGroup, timedGroupClock, type TimeoutPlan } from './deadlines.js';
+import { TimedGroup, type TimeoutPlan } from './deadlines.js';
 import { FirstGroup } from './firstGroup.js';
 import { ItemGroup } from './fanOut.js';
 import type { Plan } from './operate.js';
@@ -68,9 +68,6 @@ export function timeoutPlan(config: unknown): Plan {
   return {
     limit,
     laneLimits: [Infinity],
-    prepare: (engine) => {
-      engine.clock = timedGroupClock;
-    },
     group: (engine, inputs, batch, [lane]) => new TimedGroup(engine, inputs, lane, batch, emit, plan),
   };
 }
