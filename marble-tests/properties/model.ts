@@ -18,12 +18,14 @@
  * Outcomes at or after a deadline lose even if they would run first (only
  * possible across batches); a synchronous outcome (during subscribe) never loses.
  *
- * One place where the engine is coarser than this rule: it keeps a single
- * timer for all `each` limits, re-armed from inside its own callback, so in a
- * frame where a limit expires, an outcome subscribed before the re-arm can run
- * before the expiry (and two same-frame expiries can come out of start order).
- * The model flags such frames (`limitTies`) and the frame-for-frame property
- * skips those scenarios; every other property keeps them.
+ * One place where the engine is coarser than this rule: each collection keeps a
+ * single timer for all its `each` limits, re-armed from inside its own
+ * callback, so in a frame where a limit expires, an outcome subscribed before
+ * the re-arm can run before the expiry, and same-frame expiries of two
+ * collections come out in the order their timers were armed rather than start
+ * order. The SPEC leaves same-frame order to the scheduler. The model flags
+ * such frames (`limitTies`) and the frame-for-frame property skips those
+ * scenarios; every other property keeps them.
  */
 
 export type EmitMode = 'value' | 'tagged' | 'settled';
@@ -92,6 +94,8 @@ interface Action {
   cancelledAt: number;
   /** It ran and changed something (only tracked for 'limit'). */
   effective: boolean;
+  /** The collection (batch) it belongs to, or -1. */
+  batch: number;
 }
 
 /** Virtual time: by frame, then by scheduling order. */
@@ -103,7 +107,7 @@ export class Clock {
   /** Every action ever scheduled. */
   readonly log: Action[] = [];
 
-  schedule(delay: number, run: () => void, tag = ''): Action {
+  schedule(delay: number, run: () => void, tag = '', batch = -1): Action {
     const action = {
       frame: this.now + delay,
       seq: this.seq++,
@@ -112,6 +116,7 @@ export class Clock {
       cancelled: false,
       cancelledAt: -1,
       effective: false,
+      batch,
     };
     this.queue.push(action);
     this.log.push(action);
@@ -128,17 +133,20 @@ export class Clock {
   /**
    * Frames where an `each` limit expired an input while something else of the
    * operator's (another outcome, the expired input's own outcome, a deadline,
-   * the source) was due in the same frame. With `anyLimit`, a limit that was
-   * merely due counts too.
+   * the source) was due in the same frame, or while a limit of another
+   * collection expired an input in that frame (each collection has its own
+   * timer, so their order is the order the timers were armed, not start
+   * order). With `anyLimit`, a limit that was merely due counts too.
    */
   limitTies(anyLimit: boolean): number[] {
     const frames = new Set<number>();
     const due = (a: Action, frame: number) => a.frame === frame && (!a.cancelled || a.cancelledAt >= frame);
     for (const limit of this.log) {
       if (limit.tag !== 'limit' || !(limit.effective || (anyLimit && due(limit, limit.frame)))) continue;
-      if (this.log.some((a) => a.tag !== 'limit' && a.tag !== 'unsubscribe' && due(a, limit.frame))) {
-        frames.add(limit.frame);
-      }
+      const tied = (a: Action) =>
+        due(a, limit.frame) &&
+        (a.tag === 'limit' ? a.batch !== limit.batch && a.effective && limit.effective : a.tag !== 'unsubscribe');
+      if (this.log.some(tied)) frames.add(limit.frame);
     }
     return [...frames];
   }
@@ -298,7 +306,9 @@ function runCompletionModel(mode: Mode): ModelRun {
     slot.startedAt = clock.now;
     subs[slot.key] = { start: clock.now, end: -1, torn: false };
     const each = timed?.each;
-    if (each !== undefined) slot.limit = clock.schedule(each, () => expire(group, slot, slot.limit), 'limit');
+    if (each !== undefined) {
+      slot.limit = clock.schedule(each, () => expire(group, slot, slot.limit), 'limit', group.batch);
+    }
     if (slot.spec.sync) settle(group, slot, true);
     else slot.outcome = clock.schedule(slot.spec.duration, () => settle(group, slot, false), 'outcome');
   }
