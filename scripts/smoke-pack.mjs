@@ -67,6 +67,20 @@ import { asCompleted, asCompletedWithTimeout, AsCompletedTimeoutError } from '${
 ${checks}
 await check({ asCompleted, asCompletedWithTimeout, AsCompletedTimeoutError }, rxjs);
 console.log('ESM entry: ok (' + import.meta.resolve('${pkg.name}') + ')');
+
+// Both builds in one process (an ESM app with a CommonJS dependency on the
+// package): two classes, and \`instanceof\` holds across them either way.
+const { createRequire } = await import('node:module');
+const fromCjs = createRequire(import.meta.url)('${pkg.name}');
+if (fromCjs.AsCompletedTimeoutError === AsCompletedTimeoutError) throw new Error('expected two copies of the class');
+const info = { scope: 'total', timeout: 1, total: 1, completed: 0, pending: [0], queued: [] };
+if (!(new fromCjs.AsCompletedTimeoutError(info) instanceof AsCompletedTimeoutError)) {
+  throw new Error('a CJS-made timeout error is not instanceof the ESM class');
+}
+if (!(new AsCompletedTimeoutError(info) instanceof fromCjs.AsCompletedTimeoutError)) {
+  throw new Error('an ESM-made timeout error is not instanceof the CJS class');
+}
+console.log('ESM and CJS together: instanceof holds across builds');
 `;
 
 const cjsScript = `const rxjs = require('rxjs');

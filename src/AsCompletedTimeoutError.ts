@@ -17,9 +17,17 @@ export interface AsCompletedTimeoutInfo {
 }
 
 /**
+ * Set on every instance, under a registry symbol both builds share, so that
+ * `instanceof` holds across the ESM and the CommonJS copy of the class (an app
+ * can load both: its own ESM import plus a CommonJS dependency's `require`).
+ */
+const BRAND = Symbol.for('rxjs-as-completed.AsCompletedTimeoutError');
+
+/**
  * The error of a missed deadline in {@link asCompletedWithTimeout}: the stream's
  * error (`'value'`/`'tagged'`, `onTimeout: 'error'`), the `reason` of a `rejected`
  * record (`'settled'`), and the abort reason of the signals it cancelled.
+ * `instanceof` holds whichever build (ESM or CommonJS) made the error.
  *
  * @example
  * ```ts
@@ -39,11 +47,20 @@ export class AsCompletedTimeoutError extends Error {
 
   constructor(info: AsCompletedTimeoutInfo) {
     super(timeoutMessage(info));
-    // Keeps `instanceof` true if a consumer's toolchain down-levels classes to
-    // ES5, where extending Error loses the prototype. (The ESM and CJS builds
-    // each have their own class: check against the entry you imported.)
+    // Keeps the prototype chain if a consumer's toolchain down-levels classes to
+    // ES5, where extending Error loses it.
     Object.setPrototypeOf(this, new.target.prototype);
+    Object.defineProperty(this, BRAND, { value: true });
     this.info = info;
+  }
+
+  /**
+   * `error instanceof AsCompletedTimeoutError`: true for an instance made by
+   * either build of this package. A subclass keeps the ordinary check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== AsCompletedTimeoutError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
   }
 }
 
