@@ -57,7 +57,14 @@ describe('AsCompletedTimeoutError', () => {
   });
 
   it('passes `instanceof` across two copies of the module (an app loading both the ESM and the CJS build)', () => {
-    const info: AsCompletedTimeoutInfo = { scope: 'total', timeout: 1, total: 1, completed: 0, pending: [0], queued: [] };
+    const info: AsCompletedTimeoutInfo = {
+      scope: 'total',
+      timeout: 1,
+      total: 1,
+      completed: 0,
+      pending: [0],
+      queued: [],
+    };
     let Other: typeof AsCompletedTimeoutError | undefined;
     jest.isolateModules(() => {
       Other = (require('../src/AsCompletedTimeoutError') as { AsCompletedTimeoutError: typeof AsCompletedTimeoutError })
@@ -67,9 +74,9 @@ describe('AsCompletedTimeoutError', () => {
     expect(new Other!(info) instanceof AsCompletedTimeoutError).toBe(true);
     expect(new AsCompletedTimeoutError(info) instanceof Other!).toBe(true);
     // Look-alikes and other errors do not pass.
-    expect(Object.assign(new Error('x'), { name: 'AsCompletedTimeoutError', info }) instanceof AsCompletedTimeoutError).toBe(
-      false,
-    );
+    expect(
+      Object.assign(new Error('x'), { name: 'AsCompletedTimeoutError', info }) instanceof AsCompletedTimeoutError,
+    ).toBe(false);
     for (const other of [null, undefined, 'AsCompletedTimeoutError', 42]) {
       expect((other as unknown) instanceof AsCompletedTimeoutError).toBe(false);
     }
@@ -77,7 +84,14 @@ describe('AsCompletedTimeoutError', () => {
 
   it('keeps the ordinary `instanceof` for a subclass', () => {
     class Retryable extends AsCompletedTimeoutError {}
-    const info: AsCompletedTimeoutInfo = { scope: 'total', timeout: 1, total: 1, completed: 0, pending: [0], queued: [] };
+    const info: AsCompletedTimeoutInfo = {
+      scope: 'total',
+      timeout: 1,
+      total: 1,
+      completed: 0,
+      pending: [0],
+      queued: [],
+    };
     expect(new Retryable(info)).toBeInstanceOf(AsCompletedTimeoutError);
     expect(new Retryable(info)).toBeInstanceOf(Retryable);
     expect(new AsCompletedTimeoutError(info) instanceof Retryable).toBe(false);
