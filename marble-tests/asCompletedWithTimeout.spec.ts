@@ -1,4 +1,4 @@
-import { of, take } from 'rxjs';
+import { of, take, type Observable } from 'rxjs';
 import { AsCompletedTimeoutError, asCompletedWithTimeout, type Settled } from '../src/index.js';
 import { createTestScheduler, pendingFramesAt, recordError, recordValues, type Caught } from './support/marbles.js';
 
@@ -52,9 +52,12 @@ describe('asCompletedWithTimeout', () => {
 
     it('lets an input finishing one frame before the deadline win and one finishing in the very deadline frame lose', () => {
       const caught: Caught = {};
+      const signals: AbortSignal[] = [];
+      const factory = (input: Observable<string>) => (signal: AbortSignal) => (signals.push(signal), input);
       createTestScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
         // The hot input's completion is scheduled before the deadline timer, so it
-        // runs first in frame 5: it still loses.
+        // runs first in frame 5: it still loses, but it has finished, so its signal
+        // is not aborted (b's, still running, is).
         // prettier-ignore
         const a = cold('  ---a|');
         const aSubs = '   ^---!';
@@ -64,7 +67,7 @@ describe('asCompletedWithTimeout', () => {
         const cSubs = '   ^----!';
         const expected = '----a#';
 
-        expectObservable(asCompletedWithTimeout([a, b, c], 5).pipe(recordError(caught))).toBe(
+        expectObservable(asCompletedWithTimeout([a, factory(b), factory(c)], 5).pipe(recordError(caught))).toBe(
           expected,
           undefined,
           timeoutError,
@@ -78,6 +81,7 @@ describe('asCompletedWithTimeout', () => {
         { scope: 'total', timeout: 5, total: 3, completed: 1, pending: [1, 2], queued: [] },
         '2 (of 3) inputs unfinished after 5 ms',
       );
+      expect(signals.map((signal) => signal.aborted)).toEqual([true, false]);
     });
 
     it('clears the timer at once when every input finishes early', () => {
@@ -265,7 +269,11 @@ describe('asCompletedWithTimeout', () => {
 
     it("counts from each input's start, not from when it was queued; finishing in the limit's frame loses", () => {
       const seen: Settled<string>[] = [];
+      let bSignal: AbortSignal | undefined;
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        // b finishes in its limit's frame, before the limit's timer runs (the
+        // timer was re-armed after b started): b loses, but having finished, its
+        // signal is not aborted.
         // prettier-ignore
         const a = cold('  ---a|');
         const aSubs = '   ^---!';
@@ -275,10 +283,11 @@ describe('asCompletedWithTimeout', () => {
         const cSubs = '   ---------^---!';
         const expected = '----p----q---(r|)';
 
-        const result = asCompletedWithTimeout([a, b, c], { each: 5, concurrency: 1, emit: 'settled' });
+        const bFactory = (signal: AbortSignal) => ((bSignal = signal), b);
+        const result = asCompletedWithTimeout([a, bFactory, c], { each: 5, concurrency: 1, emit: 'settled' });
         expectObservable(result.pipe(recordValues(seen))).toBe(expected, {
           p: { status: 'fulfilled', value: 'a', index: 0, input: a, completed: 1, total: 3, batch: 0 },
-          q: { status: 'rejected', reason: timeoutError, index: 1, input: b, completed: 2, total: 3, batch: 0 },
+          q: { status: 'rejected', reason: timeoutError, index: 1, input: bFactory, completed: 2, total: 3, batch: 0 },
           r: { status: 'fulfilled', value: 'c', index: 2, input: c, completed: 3, total: 3, batch: 0 },
         });
         expectSubscriptions(a.subscriptions).toBe(aSubs);
@@ -290,6 +299,7 @@ describe('asCompletedWithTimeout', () => {
         { scope: 'each', timeout: 5, total: 3, completed: 1, pending: [1], queued: [2], index: 1 },
         'Input 1 (of 3) unfinished after its limit of 5 ms',
       );
+      expect(bSignal?.aborted).toBe(false);
     });
 
     it('combines with a total deadline: whichever comes first', () => {

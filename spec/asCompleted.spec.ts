@@ -83,6 +83,37 @@ describe('asCompleted', () => {
       expect(rec.values.map((r) => (r.status === 'fulfilled' ? r.value : r.reason))).toEqual([err, 'ok']);
     });
 
+    it('fails only that input when reading its `then` throws', async () => {
+      const hostile = Object.defineProperty({}, 'then', {
+        get() {
+          throw new Error('getter threw');
+        },
+      }) as PromiseLike<string>;
+      const rec = await run(asCompleted([hostile, of('ok')], { emit: 'settled' }));
+      expect(rec.error).toBeUndefined();
+      // Both finish during subscription: in input order.
+      expect(rec.values.map((r) => [r.index, r.status])).toEqual([
+        [0, 'rejected'],
+        [1, 'fulfilled'],
+      ]);
+      expect(rec.values[0]).toMatchObject({ status: 'rejected', reason: expect.any(TypeError) });
+      expect(String((rec.values[0] as { reason: unknown }).reason)).toMatch(/inputs\[0\]/);
+    });
+
+    it('takes one outcome from a native promise whose own `then` calls back twice', async () => {
+      const twice = Promise.resolve('p');
+      const nativeThen = twice.then.bind(twice);
+      Object.defineProperty(twice, 'then', {
+        value: (ok: (v: string) => unknown, fail: (e: unknown) => unknown) => {
+          void nativeThen(ok, fail);
+          return nativeThen(ok, fail);
+        },
+      });
+      const rec = await run(asCompleted([twice, delay(5, 'a'), delay(10, 'b')], { concurrency: 1 }));
+      expect(rec.error).toBeUndefined();
+      expect(rec.values).toEqual(['p', 'a', 'b']);
+    });
+
     it('mixes promises, observables and factories', async () => {
       const inputs: CompletionInput<string>[] = [
         delay(60, 'promise'),

@@ -157,19 +157,17 @@ export class Probe {
   }
 
   /**
-   * Factories whose signal does not say what happened to them: aborted iff
-   * torn down, except that an outcome arriving too late (in the frame of a
-   * deadline that has not fired yet) may be thrown away and its signal
-   * aborted after the input completed; `late` says which outcomes were late.
+   * Factories whose signal does not say what happened to them: aborted iff torn
+   * down. An input that finished is never aborted, even when its outcome came
+   * too late (in the frame of a deadline that had not fired yet) and lost.
    */
-  abortMismatches(late: (key: string, log: SubLog) => boolean = () => false): string[] {
+  abortMismatches(): string[] {
     const wrong: string[] = [];
     for (const [key, signal] of this.signals) {
       const log = this.subs[key];
       if (log === undefined) wrong.push(`${key}: factory called, never subscribed`);
       else if (log.torn && !signal.aborted) wrong.push(`${key}: torn down at ${log.end}, signal not aborted`);
-      else if (!log.torn && signal.aborted && !late(key, log))
-        wrong.push(`${key}: finished at ${log.end}, yet aborted`);
+      else if (!log.torn && signal.aborted) wrong.push(`${key}: finished at ${log.end}, yet aborted`);
     }
     return wrong;
   }
@@ -412,17 +410,6 @@ export const batchesArb = (maxBatches = 4, maxLength = 12) =>
         return { batches: placed, pipeable: { completeAt: at + tail } };
       }),
     );
-
-/** In a timeout scenario: did this input's outcome come at or after one of its deadlines? */
-export function lateOutcome(s: CompletionScenario) {
-  return (key: string, log: SubLog): boolean => {
-    const batch = Number(key.split(':')[0]);
-    const arrival = s.pipeable === undefined ? 0 : s.batches[batch].at;
-    return (
-      (s.each !== undefined && log.end - log.start >= s.each) || (s.total !== undefined && log.end >= arrival + s.total)
-    );
-  };
-}
 
 export const timeoutArb = fc
   .record({

@@ -300,8 +300,12 @@ export class Engine {
       // Promises are taken as they are: two callbacks, no Observable around them.
       // A native promise settles at most once, so when the group need not know
       // the slot and there is nothing to release, the group's shared callbacks do.
+      // (Not for one whose own `then` was replaced: it may call back twice.)
       const shared =
-        controller === undefined && group.overdue === undefined && Object.getPrototypeOf(input) === Promise.prototype;
+        controller === undefined &&
+        group.overdue === undefined &&
+        Object.getPrototypeOf(input) === Promise.prototype &&
+        input.then === Promise.prototype.then;
       try {
         input.then(
           shared && !group.valueNeedsIndex
@@ -339,7 +343,12 @@ export class Engine {
     const synchronous = group === this.startingGroup && index === this.startingIndex;
     // An outcome at or after a deadline loses to it, whatever order the
     // scheduler ran the two in (a synchronous outcome never does).
-    if (!synchronous && group.overdue?.(index) === true) return;
+    if (!synchronous && group.overdue !== undefined) {
+      // The input has finished (an observable input has already unsubscribed
+      // itself), so when the deadline takes its slot, its signal stays as it is.
+      group.handles[index] = undefined;
+      if (group.overdue(index)) return;
+    }
     this.release(group, index, ok ? FULFILLED : REJECTED);
     this.report(group, index, ok, value);
   }

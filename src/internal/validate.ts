@@ -32,12 +32,14 @@ export function describe(value: unknown): string {
   return name ? `an instance of ${name}` : 'an object';
 }
 
+/** A promise or thenable. An object whose `then` getter throws is none (rxjs's `from` then fails it). */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
 }
 
 /** A collection we accept: any iterable except a string (a string is text, not inputs). */
@@ -88,7 +90,11 @@ const handled = new WeakSet<Promise<unknown>>();
 export function markHandled(input: unknown): void {
   if (input instanceof Promise && !handled.has(input)) {
     handled.add(input);
-    input.then(undefined, noop);
+    try {
+      input.then(undefined, noop);
+    } catch {
+      // A promise whose own `then` was replaced and throws: nothing to attach to.
+    }
   }
 }
 
