@@ -3,6 +3,7 @@
  * sockets, as a function and as the CLI a user runs with tsx.
  */
 import { spawn } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -131,6 +132,49 @@ describe('examples/node-pipeline', () => {
     ]);
   });
 
+  it('leaves no listener on its signal, even when the run ends inside subscribe', async () => {
+    const stop = new AbortController();
+    const { out } = collector();
+    for (const ids of [[], ['x']]) {
+      // No ids, or a base whose every URL is invalid: both finish synchronously.
+      const base = ids.length === 0 ? server.url : 'http://[bad';
+      await runPipeline(ids, out, { base, signal: stop.signal });
+      expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+      expect(out.listenerCount('error')).toBe(0);
+    }
+  });
+
+  it('appends the path to a base that has a path of its own', async () => {
+    const { out, records } = collector();
+    for (const base of [`${server.url}/status`, `${server.url}/status/`]) {
+      const counts = await runPipeline(['200'], out, { base, path: '/{id}?ms=1' });
+      expect(counts).toEqual({ fulfilled: 1, rejected: 0, cancelled: false });
+    }
+    expect(records().map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+  });
+
+  it('rejects with the output error and cancels the requests in flight when the output fails', async () => {
+    const mark = server.log.mark();
+    const broken = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    const out = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(broken);
+      },
+    });
+    const run = runPipeline(['5', '3000', '3001'], out, {
+      base: server.url,
+      path: '/slow?ms={id}&tag={id}',
+      concurrency: 2,
+    });
+    await expect(run).rejects.toBe(broken);
+    expect(await server.log.idle()).toBe(true);
+    expect(server.log.since(mark).map((r) => [r.tag, r.outcome])).toEqual([
+      ['5', 'answered'],
+      ['3000', 'aborted'],
+      ['3001', 'aborted'],
+    ]);
+  });
+
   it('reads one id per line, skipping blank lines and # comments', async () => {
     expect(await readIds(Readable.from(['# ids\n', 'a\n\n', '  b  \r\n', 'c']))).toEqual(['a', 'b', 'c']);
   });
@@ -183,9 +227,46 @@ describe('examples/node-pipeline', () => {
     ]);
   }, 30_000);
 
-  it('exits with 2 and the usage on a bad flag', async () => {
-    const { code, stdout, stderr } = await startCli(['--base', server.url, '--concurrency', '0']).exited;
-    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
-    expect(stderr).toMatch(/--concurrency must be a whole number from 1 up, got '0'\nusage: /);
+  it('exits with 2 and the usage on a bad flag or base, and on an ids file it cannot read', async () => {
+    const [badFlag, badBase, noFile] = await Promise.all([
+      startCli(['--base', server.url, '--concurrency', '0']).exited,
+      startCli(['--base', 'ftp://example.com', 'ids.txt']).exited,
+      startCli(['--base', server.url, join(tmpdir(), 'no-such-ids-file.txt')]).exited,
+    ]);
+    expect({ code: badFlag.code, stdout: badFlag.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(badFlag.stderr).toMatch(/--concurrency must be a whole number from 1 up, got '0'\nusage: /);
+    expect({ code: badBase.code, stdout: badBase.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(badBase.stderr).toMatch(/--base must be an http:\/\/ or https:\/\/ URL, got 'ftp:\/\/example.com'\nusage: /);
+    expect({ code: noFile.code, stdout: noFile.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(noFile.stderr).toMatch(/^cannot read the ids file '.*no-such-ids-file.txt' \(ENOENT\)\n$/);
+  }, 30_000);
+
+  it('prints its help with --help and exits 0', async () => {
+    const { code, stdout, stderr } = await startCli(['--help']).exited;
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^usage: pipeline.ts --base URL/);
+    expect(stdout).toMatch(/Exit code: 0 all fetched, 1 some failed, 2 usage error/);
+  }, 30_000);
+
+  it('exits quietly with 0 and cancels the requests in flight when its reader goes away', async () => {
+    const mark = server.log.mark();
+    const flags = ['--base', server.url, '--path', '/slow?ms={id}&tag={id}', '--concurrency', '2'];
+    const { child, exited } = startCli(flags, '10\n300\n3001\n3002\n');
+    // Like `| head -1`: read the first line, then close the pipe. A pipe tells
+    // the writer only at its next write: when 300 answers.
+    await new Promise<void>((done) => child.stdout.once('data', () => done()));
+    child.stdout.destroy();
+
+    const { code, stderr } = await exited;
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await server.log.idle()).toBe(true);
+    const log = server.log.since(mark);
+    expect(log.slice(0, 3).map((r) => [r.tag, r.outcome])).toEqual([
+      ['10', 'answered'],
+      ['300', 'answered'],
+      ['3001', 'aborted'],
+    ]);
+    // 3002 may have started in 300's slot before the failed write came back: if so, it was cancelled too.
+    expect(log.slice(3).map((r) => [r.tag, r.outcome])).toEqual(log.length > 3 ? [['3002', 'aborted']] : []);
   }, 30_000);
 });

@@ -6,10 +6,11 @@
  *   cat ids.txt | tsx examples/node-pipeline/pipeline.ts --base http://127.0.0.1:PORT --concurrency 8 --timeout 2000
  *
  * Options:
- *   --base URL          the server (required)
- *   --path TEMPLATE     request path, `{id}` replaced by the URL-encoded id (default `/child/{id}`)
+ *   --base URL          the server, http or https (required); may carry a path prefix
+ *   --path TEMPLATE     appended to --base, `{id}` replaced by the URL-encoded id (default `/child/{id}`)
  *   --concurrency N     requests at once (default 4)
  *   --timeout MS        limit per request, counted from when it starts (default 5000)
+ *   --help              this text
  *
  * Ids: one per line from the file (or stdin when there is none, or `-`); blank
  * lines and `#` comments are skipped. Output, one line per id in the order they
@@ -19,22 +20,25 @@
  *   {"index":3,"id":"d","status":"rejected","error":"timed out after 2000 ms","ms":2004}
  *
  * A summary goes to stderr. Exit code: 0 when every id was fetched, 1 when some
- * failed (their lines are in the output all the same), 2 for a usage error.
- * Ctrl-C cancels the requests in flight (the server sees them aborted); the
- * lines already written stay valid NDJSON.
+ * failed (their lines are in the output all the same), 2 for a usage error or
+ * an ids file that cannot be read. Ctrl-C cancels the requests in flight (the
+ * server sees them aborted; exit code 130); the lines already written stay
+ * valid NDJSON. When the reader of stdout goes away (`| head -3`), the next
+ * write finds out (as with any Unix tool): the requests in flight are cancelled
+ * and the CLI exits quietly with 0.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
-import type { Observable } from 'rxjs';
+import { Subscription, type Observable } from 'rxjs';
 // In an application: from 'rxjs-as-completed'.
 import { AsCompletedTimeoutError, asCompletedWithTimeout, type Settled } from '../../src/index.js';
 
 export interface PipelineOptions {
-  /** The server, e.g. `http://127.0.0.1:8080`. */
+  /** The server, e.g. `http://127.0.0.1:8080` or `https://example.com/api`. */
   base: string;
-  /** Request path; `{id}` is replaced by the URL-encoded id. Default `/child/{id}`. */
+  /** Appended to `base`; `{id}` is replaced by the URL-encoded id. Default `/child/{id}`. */
   path?: string;
   /** Requests at once; default 4. */
   concurrency?: number;
@@ -73,7 +77,9 @@ async function getJson(url: string, signal: AbortSignal): Promise<unknown> {
  */
 export function fetchAll(ids: readonly string[], options: PipelineOptions): Observable<Settled<unknown>> {
   const { base, path = '/child/{id}', concurrency = 4, timeout = 5000 } = options;
-  const urlOf = (id: string) => new URL(path.replaceAll('{id}', encodeURIComponent(id)), base).href;
+  // Appended, not resolved: `new URL('/child/1', 'https://host/api')` would drop `/api`.
+  const prefix = base.replace(/\/+$/, '');
+  const urlOf = (id: string) => `${prefix}${path.replaceAll('{id}', encodeURIComponent(id))}`;
   return asCompletedWithTimeout(
     ids.map((id) => (signal: AbortSignal) => getJson(urlOf(id), signal)),
     { each: timeout, concurrency, emit: 'settled' },
@@ -95,7 +101,8 @@ export function describeError(reason: unknown): string {
 /**
  * Fetches every id and writes each settled record to `out` as one NDJSON line
  * as soon as it arrives. Resolves with the counts when all are written, or
- * when `signal` aborts (the requests in flight are cancelled).
+ * when `signal` aborts (the requests in flight are cancelled). Rejects with
+ * `out`'s error if `out` fails (a closed pipe, say), after cancelling the rest.
  */
 export function runPipeline(
   ids: readonly string[],
@@ -107,7 +114,24 @@ export function runPipeline(
   return new Promise((resolve, reject) => {
     const { signal } = options;
     if (signal?.aborted) return resolve({ ...counts, cancelled: true });
-    const subscription = fetchAll(ids, options).subscribe({
+    // Unsubscribing aborts the signals of the fetches in flight; queued ids never
+    // start. The listeners go on before subscribing (a run can finish inside
+    // `subscribe`) and come off however the run ends.
+    const subscription = new Subscription(() => {
+      signal?.removeEventListener('abort', onAbort);
+      out.off('error', onOutputError);
+    });
+    function onAbort() {
+      subscription.unsubscribe();
+      resolve({ ...counts, cancelled: true });
+    }
+    function onOutputError(error: unknown) {
+      subscription.unsubscribe();
+      reject(error);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    out.on('error', onOutputError);
+    const run = fetchAll(ids, options).subscribe({
       next: (record) => {
         const ms = Math.round(performance.now() - started);
         const id = ids[record.index];
@@ -120,20 +144,15 @@ export function runPipeline(
       },
       // 'settled' never errors because of an input; this would be a bug.
       error: (error) => {
-        signal?.removeEventListener('abort', onAbort);
+        subscription.unsubscribe();
         reject(error);
       },
       complete: () => {
-        signal?.removeEventListener('abort', onAbort);
+        subscription.unsubscribe();
         resolve(counts);
       },
     });
-    // Unsubscribing aborts the signals of the fetches in flight; queued ids never start.
-    function onAbort() {
-      subscription.unsubscribe();
-      resolve({ ...counts, cancelled: true });
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    subscription.add(run);
   });
 }
 
@@ -154,9 +173,45 @@ function positiveInteger(flag: string, text: string | undefined, fallback: numbe
   return n;
 }
 
+function httpBase(text: string | undefined): string {
+  if (!text) throw new UsageError('--base is required');
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    // reported below
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(`--base must be an http:// or https:// URL, got '${text}'`);
+  }
+  return text;
+}
+
 class UsageError extends Error {}
 
-const USAGE = 'usage: pipeline.ts --base URL [--path /child/{id}] [--concurrency 4] [--timeout 5000] [ids.txt | -]';
+const USAGE =
+  'usage: pipeline.ts --base URL [--path /child/{id}] [--concurrency 4] [--timeout 5000] [ids.txt | -]\n' +
+  '       pipeline.ts --help';
+
+/** What `--help` prints. */
+const HELP = `${USAGE}
+
+Fetches each id from --base + --path with at most --concurrency requests at once and
+a --timeout per request, and writes one NDJSON line per id as each settles.
+Ids: one per line from the file, or stdin (none or '-'); blank lines and # comments skipped.
+Exit code: 0 all fetched, 1 some failed, 2 usage error or unreadable ids file, 130 Ctrl-C.
+`;
+
+/** Reads the ids; an unreadable file is the user's to fix, like a bad flag. */
+async function readIdsFrom(file: string | undefined): Promise<string[]> {
+  if (file === undefined || file === '-') return readIds(process.stdin);
+  try {
+    return await readIds(createReadStream(file));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`cannot read the ids file '${file}' (${reason})`);
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
   let options: PipelineOptions;
@@ -169,13 +224,17 @@ export async function main(argv: string[]): Promise<number> {
         path: { type: 'string' },
         concurrency: { type: 'string' },
         timeout: { type: 'string' },
+        help: { type: 'boolean' },
       },
       allowPositionals: true,
     });
-    if (!values.base) throw new UsageError('--base is required');
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
     if (positionals.length > 1) throw new UsageError(`one ids file at most, got ${positionals.length}`);
     options = {
-      base: values.base,
+      base: httpBase(values.base),
       path: values.path,
       concurrency: positiveInteger('--concurrency', values.concurrency, 4),
       timeout: positiveInteger('--timeout', values.timeout, 5000),
@@ -186,16 +245,30 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const ids = await readIds(file === undefined || file === '-' ? process.stdin : createReadStream(file));
+  let ids: string[];
+  try {
+    ids = await readIdsFrom(file);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
+  // A closed stdout can report more than one write error; none may go unhandled.
+  process.stdout.on('error', () => {});
   const started = performance.now();
-  const { fulfilled, rejected, cancelled } = await runPipeline(ids, process.stdout, {
-    ...options,
-    signal: interrupt.signal,
-  });
-  process.off('SIGINT', onSigint);
+  let result;
+  try {
+    result = await runPipeline(ids, process.stdout, { ...options, signal: interrupt.signal });
+  } catch (error) {
+    // The reader went away (`| head`): the requests in flight were cancelled.
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const { fulfilled, rejected, cancelled } = result;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const unfinished = ids.length - fulfilled - rejected;
   process.stderr.write(
