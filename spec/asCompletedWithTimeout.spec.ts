@@ -56,26 +56,28 @@ describe('AsCompletedTimeoutError', () => {
     expect(error.message).toMatch(/\b2\b.*\(of 3\).*50 ms/);
   });
 
+  const someInfo: AsCompletedTimeoutInfo = {
+    scope: 'total',
+    timeout: 1,
+    total: 1,
+    completed: 0,
+    pending: [0],
+    queued: [],
+  };
+
   it('passes `instanceof` across two copies of the module (an app loading both the ESM and the CJS build)', () => {
-    const info: AsCompletedTimeoutInfo = {
-      scope: 'total',
-      timeout: 1,
-      total: 1,
-      completed: 0,
-      pending: [0],
-      queued: [],
-    };
     let Other: typeof AsCompletedTimeoutError | undefined;
     jest.isolateModules(() => {
       Other = (require('../src/AsCompletedTimeoutError') as { AsCompletedTimeoutError: typeof AsCompletedTimeoutError })
         .AsCompletedTimeoutError;
     });
     expect(Other).not.toBe(AsCompletedTimeoutError);
-    expect(new Other!(info) instanceof AsCompletedTimeoutError).toBe(true);
-    expect(new AsCompletedTimeoutError(info) instanceof Other!).toBe(true);
+    expect(new Other!(someInfo) instanceof AsCompletedTimeoutError).toBe(true);
+    expect(new AsCompletedTimeoutError(someInfo) instanceof Other!).toBe(true);
     // Look-alikes and other errors do not pass.
     expect(
-      Object.assign(new Error('x'), { name: 'AsCompletedTimeoutError', info }) instanceof AsCompletedTimeoutError,
+      Object.assign(new Error('x'), { name: 'AsCompletedTimeoutError', info: someInfo }) instanceof
+        AsCompletedTimeoutError,
     ).toBe(false);
     for (const other of [null, undefined, 'AsCompletedTimeoutError', 42]) {
       expect((other as unknown) instanceof AsCompletedTimeoutError).toBe(false);
@@ -84,17 +86,9 @@ describe('AsCompletedTimeoutError', () => {
 
   it('keeps the ordinary `instanceof` for a subclass', () => {
     class Retryable extends AsCompletedTimeoutError {}
-    const info: AsCompletedTimeoutInfo = {
-      scope: 'total',
-      timeout: 1,
-      total: 1,
-      completed: 0,
-      pending: [0],
-      queued: [],
-    };
-    expect(new Retryable(info)).toBeInstanceOf(AsCompletedTimeoutError);
-    expect(new Retryable(info)).toBeInstanceOf(Retryable);
-    expect(new AsCompletedTimeoutError(info) instanceof Retryable).toBe(false);
+    expect(new Retryable(someInfo)).toBeInstanceOf(AsCompletedTimeoutError);
+    expect(new Retryable(someInfo)).toBeInstanceOf(Retryable);
+    expect(new AsCompletedTimeoutError(someInfo) instanceof Retryable).toBe(false);
   });
 });
 
