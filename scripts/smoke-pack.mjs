@@ -62,7 +62,8 @@ const checks = `async function check(lib, rxjs) {
 }
 `;
 
-const esmScript = `import * as rxjs from 'rxjs';
+const esmScript = `import { createRequire } from 'node:module';
+import * as rxjs from 'rxjs';
 import { asCompleted, asCompletedWithTimeout, AsCompletedTimeoutError } from '${pkg.name}';
 ${checks}
 await check({ asCompleted, asCompletedWithTimeout, AsCompletedTimeoutError }, rxjs);
@@ -70,7 +71,6 @@ console.log('ESM entry: ok (' + import.meta.resolve('${pkg.name}') + ')');
 
 // Both builds in one process (an ESM app with a CommonJS dependency on the
 // package): two classes, and \`instanceof\` holds across them either way.
-const { createRequire } = await import('node:module');
 const fromCjs = createRequire(import.meta.url)('${pkg.name}');
 if (fromCjs.AsCompletedTimeoutError === AsCompletedTimeoutError) throw new Error('expected two copies of the class');
 const info = { scope: 'total', timeout: 1, total: 1, completed: 0, pending: [0], queued: [] };

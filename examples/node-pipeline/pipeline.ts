@@ -175,13 +175,8 @@ function positiveInteger(flag: string, text: string | undefined, fallback: numbe
 
 function httpBase(text: string | undefined): string {
   if (!text) throw new UsageError('--base is required');
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    // reported below
-  }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  const protocol = URL.canParse(text) ? new URL(text).protocol : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:') {
     throw new UsageError(`--base must be an http:// or https:// URL, got '${text}'`);
   }
   return text;
