@@ -215,15 +215,19 @@ describe('asCompletedWithTimeout', () => {
       expect(infoOf(rec.error)).toMatchObject({ pending: [0], completed: 0 });
     });
 
-    it('with total 0 keeps synchronous results and fails the rest', async () => {
-      const rec = await run(asCompletedWithTimeout<CompletionInput<string>[]>([of('sync'), delay(1, 'async')], 0));
-      expect(rec.values).toEqual(['sync']);
+    it("with total 0 keeps synchronous results and those delivered before the deadline's timer runs, and fails the rest", async () => {
+      // `early`'s timer was set before subscribing, so before the deadline's:
+      // in event order its result comes first and counts.
+      const rec = await run(
+        asCompletedWithTimeout<CompletionInput<string>[]>([of('sync'), delay(1, 'early'), delay(200, 'late')], 0),
+      );
+      expect(rec.values).toEqual(['sync', 'early']);
       expect(infoOf(rec.error)).toEqual({
         scope: 'total',
         timeout: 0,
-        total: 2,
-        completed: 1,
-        pending: [1],
+        total: 3,
+        completed: 2,
+        pending: [2],
         queued: [],
       });
     });
@@ -238,7 +242,7 @@ describe('asCompletedWithTimeout', () => {
     });
 
     it('fires at once for a Date in the past', async () => {
-      const rec = await run(asCompletedWithTimeout({ total: new Date(Date.now() - 1000) })(of([delay(5, 'a')])));
+      const rec = await run(asCompletedWithTimeout({ total: new Date(Date.now() - 1000) })(of([delay(100, 'a')])));
       expect(infoOf(rec.error)).toMatchObject({ timeout: 0, pending: [0] });
     });
 

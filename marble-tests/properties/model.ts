@@ -15,8 +15,13 @@
  * Inputs start in index order (collections in arrival order), so same-frame
  * outcomes come out in start order, a deadline beats every outcome of its own
  * collection in its frame, and an input's `each` limit beats its own outcome.
- * Outcomes at or after a deadline lose even if they would run first (only
- * possible across batches); a synchronous outcome (during subscribe) never loses.
+ * Deadlines follow event order (SPEC §4): an outcome loses when the deadline's
+ * timer has already run. In virtual time, where time stands still while code
+ * runs, an outcome in the deadline's own frame loses too, even if the scheduler
+ * runs it first (same-frame ties go to the deadline; only possible across
+ * batches); a synchronous outcome (during subscribe) never loses. (In real time
+ * an outcome delivered while the timer still waits counts; the models run in
+ * virtual time only.)
  *
  * One place where the engine is coarser than this rule: each collection keeps a
  * single timer for all its `each` limits, re-armed from inside its own

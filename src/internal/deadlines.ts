@@ -2,7 +2,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { AsCompletedTimeoutError, type AsCompletedTimeoutInfo } from '../AsCompletedTimeoutError.js';
 import type { EmitMode } from '../types.js';
 import { CompletionGroup } from './completionGroup.js';
-import { EXPIRING, QUEUED, REJECTED, RUNNING, teardown, type Engine, type Handle, type Lane } from './engine.js';
+import { RUNNING, type Engine, type Lane } from './engine.js';
 
 /**
  * Timers hold at most 2^31 - 1 ms (about 24.8 days; Node fires longer ones at
@@ -39,6 +39,13 @@ export class TimedGroup extends CompletionGroup {
   private eachTimer: Subscription | undefined;
   /** True while the `each` timer runs: it re-arms for the new head itself. */
   private expiring = false;
+  /** The overall deadline has come. */
+  private fired = false;
+  /**
+   * The scheduler keeps virtual time (time stands still while code runs), so
+   * an outcome in a deadline's own frame ties with it and loses.
+   */
+  private virtual = false;
 
   constructor(
     engine: Engine,
@@ -55,6 +62,7 @@ export class TimedGroup extends CompletionGroup {
 
   override opened(): void {
     const { total, scheduler } = this.plan;
+    this.virtual = keepsVirtualTime(scheduler);
     if (total === undefined) return;
     const now = scheduler.now();
     this.limit = typeof total === 'number' ? total : Math.max(0, total.getTime() - now);
@@ -89,20 +97,25 @@ export class TimedGroup extends CompletionGroup {
   }
 
   /**
-   * True when an outcome of slot `index` comes too late: at or after the
-   * overall deadline, or after limits due by now (its own included) expired.
+   * An outcome of one of this group's slots is arriving: fires the deadlines
+   * it ties with, which win. Deadlines follow event order: an outcome loses
+   * when the deadline's timer has already run (then the slot is no longer
+   * running). Under a virtual scheduler time stands still while code runs, so
+   * an outcome in a deadline's own frame loses too, whichever of the two the
+   * scheduler runs first. In real time a deadline whose time has come but
+   * whose timer still waits is overdue (the event loop is behind): the outcome
+   * came first and counts.
    */
-  override overdue(index: number): boolean {
+  override fireTiedDeadlines(): void {
+    if (!this.virtual) return;
     const now = this.plan.scheduler.now();
     if (this.deadlineAt !== undefined && now >= this.deadlineAt) {
       this.deadline();
-      return true;
+      return;
     }
-    if (this.startedAt === undefined) return false;
     // Limits due by now expire first, in start order, whichever of this outcome
     // and the timer the scheduler happens to run first in this frame.
-    this.expireDue(now);
-    return this.closed || this.engine.closed || this.state[index] !== RUNNING;
+    if (this.startedAt !== undefined) this.expireDue(now);
   }
 
   private armEach(delay: number): void {
@@ -112,6 +125,12 @@ export class TimedGroup extends CompletionGroup {
   private fireEach(): void {
     this.eachTimer = undefined;
     const now = this.plan.scheduler.now();
+    // Same-frame ties go to the overall deadline, even when its timer was armed
+    // after this one (a `total` above MAX_DELAY is re-armed in steps).
+    if (this.virtual && this.deadlineAt !== undefined && now >= this.deadlineAt) {
+      this.deadline();
+      return;
+    }
     this.expiring = true;
     try {
       this.expireDue(now);
@@ -142,28 +161,13 @@ export class TimedGroup extends CompletionGroup {
 
   /** The overall deadline has come: everything unfinished loses. */
   deadline(): void {
-    if (this.closed) return;
+    if (this.closed || this.fired) return;
+    this.fired = true;
+    this.closing();
     const { engine } = this;
     const error = new AsCompletedTimeoutError(snapshot(this, 'total', this.limit, undefined));
     if (this.emitMode === 'settled') {
-      // Every unfinished slot is given up and the group closed before any user
-      // code runs (teardown, the records' consumer): whatever that code does,
-      // each of these inputs gets exactly its one record.
-      const late: number[] = [];
-      const handles: Array<Handle | undefined> = [];
-      for (let i = 0; i < this.size; i++) {
-        const state = this.state[i];
-        if (state !== RUNNING && state !== QUEUED && state !== EXPIRING) continue;
-        late.push(i);
-        handles.push(engine.release(this, i, REJECTED));
-      }
-      engine.close(this);
-      for (const handle of handles) teardown(handle, error);
-      for (const i of late) {
-        if (engine.closed) return;
-        engine.emit(this.settledRecord(i, false, error));
-      }
-      engine.pump();
+      engine.giveUp(this, error);
     } else if (this.plan.onTimeout === 'error') {
       engine.fail(error, error);
     } else {
@@ -171,6 +175,15 @@ export class TimedGroup extends CompletionGroup {
       engine.pump();
     }
   }
+}
+
+/**
+ * Whether `scheduler` keeps virtual time (a `TestScheduler`, or any scheduler
+ * inside `TestScheduler.run`): its clock is not the wall clock. Read twice, as
+ * the wall clock may tick between two reads.
+ */
+function keepsVirtualTime(scheduler: SchedulerLike): boolean {
+  return scheduler.now() !== Date.now() && scheduler.now() !== Date.now();
 }
 
 /**

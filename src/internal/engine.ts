@@ -9,18 +9,29 @@
  * queues, starts inputs from one flat loop, and registers a single teardown per
  * subscription.
  */
-import { EmptyError, from, Subscriber } from 'rxjs';
-import { describe, isPromiseLike, markHandled } from './validate.js';
+import { EmptyError, from, Subscriber, throwError, UnsubscriptionError } from 'rxjs';
+import { describe, markHandled, thenOf } from './validate.js';
 
 /* Slot states. A slot starts QUEUED, is RUNNING between start and its outcome,
-   and ends FULFILLED, REJECTED or CANCELLED (torn down before it finished). */
+   and ends FULFILLED, REJECTED or CANCELLED (torn down before it finished).
+   On the way to REJECTED or CANCELLED a started slot may be GIVING_UP and a
+   queued one WITHDRAWN: see below. */
 export const QUEUED = 0;
 export const RUNNING = 1;
 export const FULFILLED = 2;
 export const REJECTED = 3;
 export const CANCELLED = 4;
-/** Being torn down for missing its limit: still holds its budget, takes no outcome. */
-export const EXPIRING = 5;
+/**
+ * A started slot being given up (a deadline, a limit, a closing group): it
+ * still holds its budget while it is torn down and until its record is out,
+ * and takes no outcome of its own (one that arrives only spares its signal).
+ */
+export const GIVING_UP = 5;
+/** A queued slot given up by a deadline: never starts, waits for its record. */
+export const WITHDRAWN = 6;
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with `.call`
+const nativeThen = Promise.prototype.then;
 
 /** Whatever must be released when a running slot is torn down. */
 export type Handle = InputSubscriber | AbortController;
@@ -73,13 +84,13 @@ export class Lane {
  * input. Subclasses say what each slot's input is and what its outcome means.
  */
 export abstract class Group {
-  /** Per-slot state (QUEUED..CANCELLED). */
+  /** Per-slot state (QUEUED..WITHDRAWN). */
   readonly state: Uint8Array;
   /** What to tear down per running slot; empty for promise inputs. */
   readonly handles: Array<Handle | undefined> = [];
   /** Slots start in index order: everything from here on has not started. */
   next = 0;
-  /** Slots not yet FULFILLED, REJECTED or CANCELLED. */
+  /** Slots not yet FULFILLED, REJECTED or CANCELLED (GIVING_UP and WITHDRAWN slots count). */
   unfinished: number;
   /** No slot of a closed group starts or reports any more. */
   closed = false;
@@ -140,10 +151,12 @@ export abstract class Group {
   started?(index: number): void;
 
   /**
-   * True when slot `index`'s outcome comes past a deadline, which has then
-   * been dealt with (groups with deadlines).
+   * Groups with deadlines: an outcome of one of its slots arrives (not during
+   * its start); fires whatever deadline ties with it, which then wins (virtual
+   * time only: in real time an outcome whose deadline's timer still waits
+   * counts). The engine then looks at the slot's state to see if it lost.
    */
-  overdue?(index: number): boolean;
+  fireTiedDeadlines?(): void;
 }
 
 export class Engine {
@@ -161,6 +174,13 @@ export class Engine {
   private startingIndex = -1;
   /** Called when the engine shuts down (source subscription, timers). */
   private finalizers: Array<() => void> = [];
+  /**
+   * Teardown errors of an `unsubscribe()` of the output, thrown from it as an
+   * `UnsubscriptionError`; undefined otherwise, when they are reported through
+   * rxjs's `config.onUnhandledError` (on a later job, so after the output's
+   * own notification).
+   */
+  private unsubscribeErrors: unknown[] | undefined;
 
   constructor(
     readonly subscriber: Subscriber<unknown>,
@@ -169,8 +189,17 @@ export class Engine {
     /** Lanes in priority order: when a slot frees, the first lane with waiting work wins. */
     private readonly lanes: readonly Lane[],
   ) {
-    // The one teardown of this subscription: runs on unsubscribe, error or completion.
-    subscriber.add(() => this.shutdown(undefined));
+    // The one teardown of this subscription: runs on unsubscribe, error or
+    // completion (after `fail` and `complete` have shut down: then a no-op).
+    subscriber.add(() => {
+      if (this.closed) return;
+      const outer = this.unsubscribeErrors;
+      const errors: unknown[] = [];
+      this.unsubscribeErrors = errors;
+      this.shutdown(undefined);
+      this.unsubscribeErrors = outer;
+      if (errors.length > 0) throw new UnsubscriptionError(errors);
+    });
   }
 
   onShutdown(finalizer: () => void): void {
@@ -296,24 +325,24 @@ export class Engine {
     factory: boolean,
     controller: AbortController | undefined,
   ): void {
-    if (isPromiseLike(input)) {
+    // `then` is read once, and whatever it does stays this input's failure.
+    const then = thenOf(input);
+    if (then !== undefined) {
       // Promises are taken as they are: two callbacks, no Observable around them.
-      // A native promise settles at most once, so when the group need not know
-      // the slot and there is nothing to release, the group's shared callbacks do.
-      // (Not for one whose own `then` was replaced: it may call back twice.)
-      const shared =
-        controller === undefined &&
-        group.overdue === undefined &&
-        Object.getPrototypeOf(input) === Promise.prototype &&
-        input.then === Promise.prototype.then;
+      // The built-in `then` calls back at most once (it throws for anything
+      // but a real promise), so when the group need not know the slot and
+      // there is nothing to release, the group's shared callbacks do. (Not
+      // for a `then` of the caller's own: it may call back twice.)
+      const shared = controller === undefined && group.fireTiedDeadlines === undefined && then === nativeThen;
       try {
-        input.then(
+        then.call(
+          input,
           shared && !group.valueNeedsIndex
-            ? (group.anyValue ??= (value) => this.settleAny(group, true, value))
-            : (value) => this.settle(group, index, true, value),
+            ? (group.anyValue ??= (value: unknown) => this.settleAny(group, true, value))
+            : (value: unknown) => this.settle(group, index, true, value),
           shared && !group.failureNeedsIndex
-            ? (group.anyFailure ??= (reason) => this.settleAny(group, false, reason))
-            : (reason) => this.settle(group, index, false, reason),
+            ? (group.anyFailure ??= (reason: unknown) => this.settleAny(group, false, reason))
+            : (reason: unknown) => this.settle(group, index, false, reason),
         );
       } catch (error) {
         this.settle(group, index, false, error);
@@ -337,17 +366,26 @@ export class Engine {
 
   /** An input's own outcome. Late, repeated or torn-down outcomes are dropped. */
   settle(group: Group, index: number, ok: boolean, value: unknown): void {
-    // A closed group reports nothing more, even an outcome that a sibling's
-    // teardown (an abort listener, say) produces synchronously.
-    if (group.state[index] !== RUNNING || group.closed || this.closed) return;
-    const synchronous = group === this.startingGroup && index === this.startingIndex;
-    // An outcome at or after a deadline loses to it, whatever order the
-    // scheduler ran the two in (a synchronous outcome never does).
-    if (!synchronous && group.overdue !== undefined) {
-      // The input has finished (an observable input has already unsubscribed
-      // itself), so when the deadline takes its slot, its signal stays as it is.
+    const state = group.state[index];
+    if (state !== RUNNING) {
+      // Finished on its own while being given up: its record is the deadline's,
+      // but it is not torn down (its signal is never aborted).
+      if (state === GIVING_UP) group.handles[index] = undefined;
+      return;
+    }
+    if (group.closed || this.closed) {
+      // The output or this group is ending and this slot's teardown is still to
+      // come (a sibling's teardown, say, finished it): its outcome is dropped,
+      // but it finished on its own, so its signal is never aborted.
       group.handles[index] = undefined;
-      if (group.overdue(index)) return;
+      return;
+    }
+    if (group.fireTiedDeadlines !== undefined && !(group === this.startingGroup && index === this.startingIndex)) {
+      // The input has finished (an observable input has already unsubscribed
+      // itself), so when a deadline takes its slot, its signal stays as it is.
+      group.handles[index] = undefined;
+      group.fireTiedDeadlines();
+      if (group.state[index] !== RUNNING || group.closed || this.closed) return;
     }
     this.release(group, index, ok ? FULFILLED : REJECTED);
     this.report(group, index, ok, value);
@@ -359,65 +397,104 @@ export class Engine {
    * handle and no deadline watches them.
    */
   private settleAny(group: Group, ok: boolean, value: unknown): void {
-    if (group.closed) return;
+    if (group.closed || this.closed) return;
     group.unfinished--;
     group.lane.running--;
     this.running--;
     this.report(group, -1, ok, value);
   }
 
-  /** Tears a running slot down and reports `reason` as its failure (a per-input deadline). */
+  /** Tears a running slot down and reports `reason` as its failure (a per-input limit). */
   expire(group: Group, index: number, reason: unknown): void {
-    if (group.state[index] !== RUNNING) return;
+    if (group.state[index] !== RUNNING || group.closed || this.closed) return;
     // The teardown runs user code (abort listeners) that may finish other
     // inputs, or bring a deadline. Meanwhile the slot keeps its budget and
     // counts as unfinished, but takes no outcome of its own.
-    group.state[index] = EXPIRING;
-    const handle = group.handles[index];
-    group.handles[index] = undefined;
-    teardown(handle, reason);
-    if (group.state[index] !== EXPIRING || this.closed) return;
+    group.state[index] = GIVING_UP;
+    this.tearDownSlot(group, index, reason);
+    // A deadline that came meanwhile has given this slot its record.
+    if (group.state[index] !== GIVING_UP) return;
+    if (group.closed || this.closed) {
+      this.release(group, index, CANCELLED);
+      return;
+    }
     this.release(group, index, REJECTED);
     this.report(group, index, false, reason);
   }
 
-  private report(group: Group, index: number, ok: boolean, value: unknown): void {
-    group.settled(index, ok, value);
+  /**
+   * Gives up every unfinished slot of `group` with `reason` as its failure (an
+   * overall deadline in `'settled'` mode): running slots are torn down, queued
+   * ones never start, and each gets its record in index order. Every slot is
+   * marked before any user code runs (teardown, the records' consumer), so
+   * whatever that code does, each gets exactly its one record; and each keeps
+   * its budget and the group stays open until that record is out.
+   */
+  giveUp(group: Group, reason: unknown): void {
+    if (group.closed || this.closed) return;
+    const { state } = group;
+    const late: number[] = [];
+    for (let i = 0; i < group.size; i++) {
+      const s = state[i];
+      if (s === RUNNING) state[i] = GIVING_UP;
+      else if (s === QUEUED) state[i] = WITHDRAWN;
+      else if (s !== GIVING_UP) continue;
+      late.push(i);
+    }
+    for (const i of late) this.tearDownSlot(group, i, reason);
+    // The records come out together: nothing is started between them (unless
+    // their consumer acts), and each slot's budget is freed just before its record.
+    for (const i of late) {
+      if (this.closed) return;
+      if (state[i] !== GIVING_UP && state[i] !== WITHDRAWN) continue;
+      this.release(group, i, REJECTED);
+      group.settled(i, false, reason);
+    }
+    this.finish(group);
+    this.pump();
+  }
+
+  /** Closes a group whose every slot has finished (the last outcome is out). */
+  private finish(group: Group): void {
     if (group.unfinished === 0 && !group.closed && !this.closed) {
       this.close(group);
       group.done();
     }
+  }
+
+  private report(group: Group, index: number, ok: boolean, value: unknown): void {
+    group.settled(index, ok, value);
+    this.finish(group);
     this.pump();
   }
 
   /**
-   * Marks a slot finished and frees its budget; returns its handle (a running
-   * slot's subscriber or controller) for the caller to tear down or drop.
+   * Marks a slot finished and frees its budget (if it held any); drops its
+   * handle, which the caller has torn down or which needs none.
    */
-  release(group: Group, index: number, state: number): Handle | undefined {
-    let handle: Handle | undefined;
-    if (group.state[index] === RUNNING || group.state[index] === EXPIRING) {
+  release(group: Group, index: number, state: number): void {
+    const was = group.state[index];
+    if (was === RUNNING || was === GIVING_UP) {
       group.lane.running--;
       this.running--;
-      handle = group.handles[index];
-      if (handle !== undefined) group.handles[index] = undefined;
+      group.handles[index] = undefined;
     }
     group.state[index] = state;
     group.unfinished--;
     if (group.finishedAt !== undefined) group.finishedAt[index] = ++group.events;
-    return handle;
   }
 
   /**
-   * Closes a group: its running slots are torn down (signals aborted with
-   * `abortReason`), its queued slots never start.
+   * Closes a group: its queued slots never start, its running slots are torn
+   * down (signals aborted with `abortReason`), each keeping its budget until
+   * its teardown is over, and the group counts as open until all are.
    */
   close(group: Group, abortReason?: unknown): void {
     if (group.closed) return;
     group.closed = true;
-    this.open.delete(group);
-    this.cancelRunning(group, abortReason);
     group.closing();
+    this.cancelRunning(group, abortReason);
+    this.open.delete(group);
   }
 
   private cancelRunning(group: Group, abortReason: unknown): void {
@@ -431,34 +508,79 @@ export class Engine {
     if (group.unfinished === 0) return;
     const { state } = group;
     for (let i = 0; i < group.next; i++) {
-      if (state[i] === RUNNING) teardown(this.release(group, i, CANCELLED), abortReason);
+      if (state[i] === GIVING_UP) {
+        // Being given up by an outer call (a deadline) that has not reached it
+        // yet: tear it down now, so nothing is subscribed when the output stops.
+        this.tearDownSlot(group, i, abortReason);
+        continue;
+      }
+      if (state[i] !== RUNNING) continue;
+      state[i] = GIVING_UP;
+      this.tearDownSlot(group, i, abortReason);
+      if (state[i] === GIVING_UP) this.release(group, i, CANCELLED);
     }
   }
 
-  /** Runs once: tears down every running input, the groups' timers and the source. */
+  /**
+   * Runs once: tears down every running input, the groups' timers and the
+   * source. A teardown that throws stops nothing else.
+   */
   private shutdown(abortReason: unknown): void {
     if (this.closed) return;
     this.closed = true;
-    for (const group of this.open) {
-      group.closed = true;
-      this.cancelRunning(group, abortReason);
-      group.closing();
-    }
+    const groups = [...this.open];
     this.open.clear();
-    for (const finalizer of this.finalizers) finalizer();
+    // Every group is closed before any user code runs: nothing they do is reported.
+    for (const group of groups) group.closed = true;
+    for (const group of groups) {
+      group.closing();
+      this.cancelRunning(group, abortReason);
+    }
+    const { finalizers } = this;
     this.finalizers = [];
+    for (const finalizer of finalizers) {
+      try {
+        finalizer();
+      } catch (error) {
+        this.teardownFailed(error);
+      }
+    }
   }
-}
 
-/** Releases what a running slot held: unsubscribes it and aborts its signal with `reason`. */
-export function teardown(handle: Handle | undefined, reason: unknown): void {
-  if (handle === undefined) return;
-  if (handle instanceof AbortController) {
-    handle.abort(reason);
-  } else {
-    // Unsubscribe first, so nothing the abort listeners do reaches us.
-    handle.unsubscribe();
-    handle.controller?.abort(reason);
+  /**
+   * Tears down what a slot holds, if anything: unsubscribes it, then aborts
+   * its signal with `reason`. Both run whatever the first threw.
+   */
+  private tearDownSlot(group: Group, index: number, reason: unknown): void {
+    const handle = group.handles[index];
+    if (handle === undefined) return;
+    group.handles[index] = undefined;
+    let controller: AbortController | undefined;
+    if (handle instanceof AbortController) {
+      controller = handle;
+    } else {
+      controller = handle.controller;
+      // Unsubscribe first, so nothing the abort listeners do reaches us.
+      try {
+        handle.unsubscribe();
+      } catch (error) {
+        this.teardownFailed(error);
+      }
+    }
+    if (controller === undefined) return;
+    try {
+      controller.abort(reason);
+    } catch (error) {
+      this.teardownFailed(error);
+    }
+  }
+
+  /** A teardown threw: as rxjs surfaces it, from `unsubscribe()` or else on a later job. */
+  private teardownFailed(error: unknown): void {
+    const errors: unknown[] = error instanceof UnsubscriptionError ? (error.errors as unknown[]) : [error];
+    if (this.unsubscribeErrors !== undefined) this.unsubscribeErrors.push(...errors);
+    // rxjs's own path for an error with nowhere to go (`config.onUnhandledError`).
+    else for (const each of errors) throwError((): unknown => each).subscribe();
   }
 }
 

@@ -39,13 +39,20 @@ export class ItemGroup extends Group {
     let children: unknown[] | undefined;
     let failure: unknown = value;
     if (ok) {
-      if (!isCollection(value)) {
+      const item = this.batch === 0 ? `\`items[${index}]\`` : `\`items[${index}]\` of batch ${this.batch}`;
+      let iterable: boolean;
+      try {
+        iterable = isCollection(value);
+      } catch {
+        iterable = false; // its `Symbol.iterator` getter threw
+      }
+      if (!iterable) {
         failure = new TypeError(
-          `Expected \`first\` to give an iterable of children for \`items[${index}]\`, got ${describe(value)}`,
+          `Expected \`first\` to give an iterable of children for ${item}, got ${describe(value)}`,
         );
       } else {
         try {
-          children = readCollection(value);
+          children = readCollection(value as Iterable<unknown>);
         } catch (error) {
           failure = error;
         }

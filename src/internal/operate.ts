@@ -46,12 +46,12 @@ export function runBatches<R>(plan: Plan): OperatorFunction<Iterable<unknown>, R
       let batch = 0;
       const batches = new BatchSubscriber(
         (value) => {
-          if (!isCollection(value)) {
-            engine.fail(new TypeError(`Expected the source to emit iterables of inputs, got ${describe(value)}`));
-            return;
-          }
           let inputs: unknown[];
           try {
+            if (!isCollection(value, 'the source')) {
+              engine.fail(new TypeError(`Expected the source to emit iterables of inputs, got ${describe(value)}`));
+              return;
+            }
             inputs = readCollection(value);
           } catch (error) {
             engine.fail(error);

@@ -6,6 +6,15 @@ import type { EmitMode } from '../types.js';
  * "an Observable", "`42` (number)", "null".
  */
 export function describe(value: unknown): string {
+  try {
+    return describeValue(value);
+  } catch {
+    // A getter or a Proxy trap threw while we looked.
+    return 'an object';
+  }
+}
+
+function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   switch (typeof value) {
@@ -22,7 +31,8 @@ export function describe(value: unknown): string {
     case 'function':
       return 'a function';
   }
-  if (isPromiseLike(value)) return value instanceof Promise ? 'a Promise' : 'a thenable';
+  if (isPromise(value)) return 'a Promise';
+  if (thenOf(value) !== undefined) return 'a thenable';
   if (isObservable(value)) return 'an Observable';
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return 'a Date';
@@ -32,34 +42,86 @@ export function describe(value: unknown): string {
   return name ? `an instance of ${name}` : 'an object';
 }
 
-/** A promise or thenable. An object whose `then` getter throws is none (rxjs's `from` then fails it). */
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with `.call`
+const nativeThen = Promise.prototype.then;
+
+/**
+ * The `then` of a promise or thenable, read once; undefined for anything else.
+ * An object whose `then` getter throws is none (rxjs's `from` then fails it).
+ */
+export function thenOf(value: unknown): ((this: unknown, ...args: unknown[]) => unknown) | undefined {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
   try {
-    return typeof (value as { then?: unknown }).then === 'function';
+    const then = (value as { then?: unknown }).then;
+    return typeof then === 'function' ? (then as (this: unknown, ...args: unknown[]) => unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Per prototype, whether its objects are promises (checked once on the first one seen). */
+const promiseProtos = new WeakMap<object, boolean>([
+  [Promise.prototype, true],
+  [Object.prototype, false],
+  [Array.prototype, false],
+]);
+
+/**
+ * A real promise, of this realm or another (a `vm` context, jest's sandbox):
+ * the built-in `then` accepts nothing else. A Proxy is none, and its traps
+ * (like any getter's error) stay in here. Trying costs a thrown TypeError, so
+ * the answer is remembered per prototype.
+ */
+function isPromise(value: unknown): value is Promise<unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  let proto: object | null;
+  try {
+    proto = Object.getPrototypeOf(value) as object | null;
+  } catch {
+    return false;
+  }
+  if (proto === null) return false;
+  let known = promiseProtos.get(proto);
+  if (known === undefined) {
+    known = tryThen(value, noop);
+    promiseProtos.set(proto, known);
+  }
+  return known;
+}
+
+function tryThen(value: object, onRejected: (reason: unknown) => void): boolean {
+  try {
+    void nativeThen.call(value, undefined, onRejected);
+    return true;
   } catch {
     return false;
   }
 }
 
-/** A collection we accept: any iterable except a string (a string is text, not inputs). */
-export function isCollection(value: unknown): value is Iterable<unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
-  );
+/** A collection we accept: any iterable except a string (a string is text, not inputs). `name` says what `value` is in the error a throwing `Symbol.iterator` getter gives. */
+export function isCollection(value: unknown, name = '`inputs`'): value is Iterable<unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  let iterator: unknown;
+  try {
+    iterator = (value as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  } catch (error) {
+    throw new TypeError(
+      `Expected ${name} to be an iterable of inputs, got ${describe(value)} whose \`Symbol.iterator\` threw`,
+      { cause: error },
+    );
+  }
+  return typeof iterator === 'function';
 }
 
 /** A plain options object: `{}` or `{ concurrency: 2 }`, never a collection, promise or Observable. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const proto: unknown = Object.getPrototypeOf(value);
-  return (proto === Object.prototype || proto === null) && !isPromiseLike(value);
+  return (proto === Object.prototype || proto === null) && thenOf(value) === undefined;
 }
 
 export function assertCollection(value: unknown, name: string): asserts value is Iterable<unknown> {
-  if (!isCollection(value)) {
+  if (!isCollection(value, `\`${name}\``)) {
     throw new TypeError(`Expected \`${name}\` to be an iterable of inputs, got ${describe(value)}`);
   }
 }
@@ -70,7 +132,9 @@ export function assertCollection(value: unknown, name: string): asserts value is
  * promises read so far are marked handled: they will never be taken.
  */
 export function readCollection(value: Iterable<unknown>): unknown[] {
-  if (Array.isArray(value)) return value.slice();
+  // A plain array is copied at once; anything else (an Array subclass, an array
+  // with its own iterator) is iterated, as `for...of` would, never `slice()`d.
+  if (Array.isArray(value) && isPlainArray(value)) return value.slice();
   const inputs: unknown[] = [];
   try {
     for (const input of value) inputs.push(input);
@@ -81,21 +145,31 @@ export function readCollection(value: Iterable<unknown>): unknown[] {
   return inputs;
 }
 
+const arrayValues = Array.prototype[Symbol.iterator];
+
+function isPlainArray(value: unknown[]): boolean {
+  return (
+    Object.getPrototypeOf(value) === Array.prototype &&
+    !Object.prototype.hasOwnProperty.call(value, Symbol.iterator) &&
+    !Object.prototype.hasOwnProperty.call(value, 'constructor') &&
+    value[Symbol.iterator] === arrayValues
+  );
+}
+
 function noop(): void {}
 
 /** Promises already given a rejection handler (once each, however often they are resubscribed). */
-const handled = new WeakSet<Promise<unknown>>();
+const handled = new WeakSet<object>();
 
-/** Gives a native promise a rejection handler, so its rejection is never "unhandled". */
+/**
+ * Gives a promise (of any realm) a rejection handler through the built-in
+ * `then`, so its rejection is never "unhandled". Anything else is left alone.
+ */
 export function markHandled(input: unknown): void {
-  if (input instanceof Promise && !handled.has(input)) {
-    handled.add(input);
-    try {
-      input.then(undefined, noop);
-    } catch {
-      // A promise whose own `then` was replaced and throws: nothing to attach to.
-    }
-  }
+  if (input === null || typeof input !== 'object' || handled.has(input)) return;
+  if (!isPromise(input)) return;
+  handled.add(input);
+  tryThen(input, noop);
 }
 
 /** Throws unless `options` is undefined or a plain object holding only `known` keys. */
