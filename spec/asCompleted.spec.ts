@@ -48,7 +48,7 @@ describe('asCompleted', () => {
         yield 2;
         yield 1;
       }
-      const rec = await run(asCompleted([countdown(), delay(20, 0)]));
+      const rec = await run(asCompleted([countdown(), delay(200, 0)]));
       expect(rec.values).toEqual([1, 0]);
     });
 
