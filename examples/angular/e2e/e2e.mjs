@@ -18,7 +18,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { describe as describeRecord, FAILING_WIDGET, startBackend, WIDGET_DELAYS } from '../server/backend.mjs';
+import {
+  describe as describeRecord,
+  FAILING_WIDGET,
+  startBackend,
+  WIDGET_DELAYS,
+} from '../server/backend.mjs';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(appDir, '../..');
@@ -34,7 +39,9 @@ const TIMEOUT = 30_000; // generous: the machine may be busy
 
 const chromium =
   process.env.CHROMIUM_PATH ||
-  execFileSync('bash', [path.join(repoRoot, 'scripts/ensure-chromium.sh')], { encoding: 'utf8' }).trim();
+  execFileSync('bash', [path.join(repoRoot, 'scripts/ensure-chromium.sh')], {
+    encoding: 'utf8',
+  }).trim();
 
 const backend = await startBackend({ staticDir: path.join(appDir, 'dist/dashboard/browser') });
 const { log } = backend;
@@ -76,7 +83,11 @@ const recorder = () => {
       if (!seen.cards.includes(key)) seen.cards.push(key);
     }
   };
-  new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true });
+  new MutationObserver(look).observe(document, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+  });
 };
 
 const errors = [];
@@ -90,13 +101,19 @@ async function newPage() {
   return page;
 }
 
-const widgetName = (record) => decodeURIComponent(new URL(record.path, 'http://x').pathname.split('/').pop());
+const widgetName = (record) =>
+  decodeURIComponent(new URL(record.path, 'http://x').pathname.split('/').pop());
 const api = (records, prefix) => records.filter((r) => r.path.startsWith(prefix));
 const byEnd = (records) => [...records].sort((a, b) => a.end - b.end);
 const progressSteps = (n) => Array.from({ length: n + 1 }, (_, k) => `${k}/${n}`);
 const waitForCount = (page, text) =>
-  page.waitForFunction((t) => document.querySelector('.progress .count')?.textContent?.trim() === t, { timeout: TIMEOUT }, text);
-const domCards = (page) => page.$$eval('.card[data-name]', (els) => els.map((el) => el.dataset.name));
+  page.waitForFunction(
+    (t) => document.querySelector('.progress .count')?.textContent?.trim() === t,
+    { timeout: TIMEOUT },
+    text,
+  );
+const domCards = (page) =>
+  page.$$eval('.card[data-name]', (els) => els.map((el) => el.dataset.name));
 
 /** The most requests open at once, from the server's own start/end times. */
 function maxOverlap(records) {
@@ -137,21 +154,30 @@ async function leaveMidLoad(page, route, at, prefix) {
   await waitForCount(page, at);
   const openAtClick = new Set(log.open().map((r) => r.id));
   const clickedAt = performance.now();
-  await Promise.all([page.waitForSelector('.about', { timeout: TIMEOUT }), page.click('#nav-about')]);
+  await Promise.all([
+    page.waitForSelector('.about', { timeout: TIMEOUT }),
+    page.click('#nav-about'),
+  ]);
   assert.ok(await log.idle(TIMEOUT), 'requests still open after leaving');
   const records = api(log.since(mark), prefix);
   const aborted = records.filter((r) => r.outcome === 'aborted');
   // A request the server answered while the click was on its way is not "in
   // flight" by the time the page unsubscribed: allowed, and said.
   const raced = records.filter((r) => openAtClick.has(r.id) && r.outcome === 'answered');
-  for (const r of raced) console.log(`      (answered while the click was on its way: ${r.path}, ${Math.round(r.end - clickedAt)} ms after)`);
+  for (const r of raced)
+    console.log(
+      `      (answered while the click was on its way: ${r.path}, ${Math.round(r.end - clickedAt)} ms after)`,
+    );
   assert.ok(aborted.length > 0, 'nothing was aborted');
   assert.deepEqual(
     aborted.map((r) => r.id).sort((a, b) => a - b),
     [...openAtClick].filter((id) => !raced.some((r) => r.id === id)).sort((a, b) => a - b),
     'the aborted requests are exactly the ones in flight when the page was left',
   );
-  assert.ok(raced.every((r) => r.end - clickedAt < 300), 'a request answered long after the click was not aborted');
+  assert.ok(
+    raced.every((r) => r.end - clickedAt < 300),
+    'a request answered long after the click was not aborted',
+  );
   assert.ok(
     records.every((r) => r.start <= clickedAt),
     'a request started after the page was left (a queued one must never be sent)',
@@ -162,7 +188,9 @@ async function leaveMidLoad(page, route, at, prefix) {
 try {
   const page = await newPage();
   for (const mode of ['xhr', 'fetch']) {
-    console.log(`HttpClient over ${mode === 'xhr' ? 'XMLHttpRequest (provideHttpClient())' : 'fetch (provideHttpClient(withFetch()))'}:`);
+    console.log(
+      `HttpClient over ${mode === 'xhr' ? 'XMLHttpRequest (provideHttpClient())' : 'fetch (provideHttpClient(withFetch()))'}:`,
+    );
     const q = `?http=${mode}`;
     const label = mode === 'xhr' ? 'xhr' : 'withFetch';
 
@@ -184,10 +212,17 @@ try {
       const answerOrder = byEnd(records).map(widgetName);
       assert.deepEqual(cards, answerOrder, 'cards appear in the order the backend answered');
       assert.deepEqual(await domCards(page), answerOrder);
-      const failed = await page.$eval(`.card[data-name="${FAILING_WIDGET}"]`, (el) => [el.className, el.textContent]);
+      const failed = await page.$eval(`.card[data-name="${FAILING_WIDGET}"]`, (el) => [
+        el.className,
+        el.textContent,
+      ]);
       assert.match(failed[0], /failed/);
       assert.match(failed[1], /HTTP 500/);
-      assert.equal(await page.$$eval('.card.failed', (els) => els.length), 1, 'one failed widget, the others shown');
+      assert.equal(
+        await page.$$eval('.card.failed', (els) => els.length),
+        1,
+        'one failed widget, the others shown',
+      );
     });
 
     await step(`${label}: leaving the dashboard mid-load`, async () => {
@@ -201,7 +236,14 @@ try {
       await page.waitForSelector('.summary', { timeout: TIMEOUT });
       if (mode === 'xhr') await shot(page, 'deadline');
       const cards = await page.$$eval('.card[data-name]', (els) =>
-        els.map((el) => [el.dataset.name, el.classList.contains('timed-out') ? 'timed out' : el.classList.contains('failed') ? 'failed' : 'ok']),
+        els.map((el) => [
+          el.dataset.name,
+          el.classList.contains('timed-out')
+            ? 'timed out'
+            : el.classList.contains('failed')
+              ? 'failed'
+              : 'ok',
+        ]),
       );
       assert.deepEqual(cards, [
         ['revenue', 'ok'],
@@ -211,11 +253,17 @@ try {
         ['latency', 'timed out'],
         ['forecast', 'timed out'],
       ]);
-      assert.match(await page.$eval('.summary', (el) => el.textContent), /4 of 6 in time; timed out:\s*latency, forecast/);
+      assert.match(
+        await page.$eval('.summary', (el) => el.textContent),
+        /4 of 6 in time; timed out:\s*latency, forecast/,
+      );
       await log.idle(TIMEOUT);
       const records = api(log.since(mark), '/api/widgets/');
       assert.deepEqual(
-        records.filter((r) => r.outcome === 'aborted').map(widgetName).sort(),
+        records
+          .filter((r) => r.outcome === 'aborted')
+          .map(widgetName)
+          .sort(),
         ['forecast', 'latency'],
         'the backend saw the late requests aborted',
       );
@@ -228,7 +276,9 @@ try {
       const openAtClick = log.open().map((r) => r.id);
       const clickedAt = performance.now();
       await page.click('#region-us');
-      await page.waitForFunction(() => document.querySelector('.region b')?.textContent === 'us', { timeout: TIMEOUT });
+      await page.waitForFunction(() => document.querySelector('.region b')?.textContent === 'us', {
+        timeout: TIMEOUT,
+      });
       if (mode === 'xhr') await shot(page, 'regions-switched');
       await waitForCount(page, `${REGION_WIDGETS.length}/${REGION_WIDGETS.length}`);
       await log.idle(TIMEOUT);
@@ -236,10 +286,20 @@ try {
       const eu = records.filter((r) => r.path.includes('region=eu'));
       const us = records.filter((r) => r.path.includes('region=us'));
       const aborted = records.filter((r) => r.outcome === 'aborted');
-      assert.deepEqual(aborted.map((r) => r.id).sort(), [...openAtClick].sort(), 'exactly the eu requests in flight were aborted');
+      assert.deepEqual(
+        aborted.map((r) => r.id).sort(),
+        [...openAtClick].sort(),
+        'exactly the eu requests in flight were aborted',
+      );
       assert.deepEqual(aborted.map(widgetName).sort(), ['latency', 'orders']);
-      assert.ok(eu.every((r) => r.start < clickedAt), 'no eu request was sent after the switch');
-      assert.deepEqual(us.map((r) => [widgetName(r), r.outcome]).sort(), REGION_WIDGETS.map((n) => [n, 'answered']).sort());
+      assert.ok(
+        eu.every((r) => r.start < clickedAt),
+        'no eu request was sent after the switch',
+      );
+      assert.deepEqual(
+        us.map((r) => [widgetName(r), r.outcome]).sort(),
+        REGION_WIDGETS.map((n) => [n, 'answered']).sort(),
+      );
       assert.ok(maxOverlap(eu) <= REGION_CONCURRENCY, `eu: ${maxOverlap(eu)} in flight at once`);
       assert.ok(maxOverlap(us) <= REGION_CONCURRENCY, `us: ${maxOverlap(us)} in flight at once`);
       assert.deepEqual(await domCards(page), byEnd(us).map(widgetName));
@@ -255,7 +315,10 @@ try {
     const records = api(log.since(mark), '/api/sparklines/');
     assert.equal(records.length, 9);
     assert.ok(records.every((r) => r.outcome === 'answered'));
-    assert.ok(log.peak <= TILE_CONCURRENCY, `the backend saw ${log.peak} requests in flight at once`);
+    assert.ok(
+      log.peak <= TILE_CONCURRENCY,
+      `the backend saw ${log.peak} requests in flight at once`,
+    );
     assert.equal(maxOverlap(records), TILE_CONCURRENCY, 'three at a time, never more');
     assert.deepEqual(await domCards(page), byEnd(records).map(widgetName));
   });
@@ -275,4 +338,7 @@ try {
   await backend.close();
   await rm(userDataDir, { recursive: true, force: true });
 }
-if (!process.exitCode) console.log(`\ne2e: ${passed} scenarios passed; screenshots in ${path.relative(process.cwd(), outDir) || '.'}`);
+if (!process.exitCode)
+  console.log(
+    `\ne2e: ${passed} scenarios passed; screenshots in ${path.relative(process.cwd(), outDir) || '.'}`,
+  );

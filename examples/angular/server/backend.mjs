@@ -104,7 +104,14 @@ export class RequestLog {
   }
 
   start(path) {
-    const record = { id: this.records.length, path, start: performance.now(), end: undefined, status: undefined, outcome: 'open' };
+    const record = {
+      id: this.records.length,
+      path,
+      start: performance.now(),
+      end: undefined,
+      status: undefined,
+      outcome: 'open',
+    };
     this.records.push(record);
     this.inFlight++;
     this.peak = Math.max(this.peak, this.inFlight);
@@ -182,13 +189,44 @@ function api(url, req, res, log) {
     answer = () =>
       arg === FAILING_WIDGET
         ? send(res, 500, { error: 'inventory service unavailable' }, log, record)
-        : send(res, 200, { name: arg, title: TITLES[arg][0], unit: TITLES[arg][1], region, value: figure(arg, region) }, log, record);
+        : send(
+            res,
+            200,
+            {
+              name: arg,
+              title: TITLES[arg][0],
+              unit: TITLES[arg][1],
+              region,
+              value: figure(arg, region),
+            },
+            log,
+            record,
+          );
   } else if (kind === 'sparklines' && /^[1-9]$/.test(arg ?? '')) {
     delay = SPARKLINE_DELAYS[Number(arg) - 1];
     answer = () =>
-      send(res, 200, { name: `spark-${arg}`, title: `Sparkline ${arg}`, unit: 'pts', region: 'all', value: figure(arg, 'spark') }, log, record);
+      send(
+        res,
+        200,
+        {
+          name: `spark-${arg}`,
+          title: `Sparkline ${arg}`,
+          unit: 'pts',
+          region: 'all',
+          value: figure(arg, 'spark'),
+        },
+        log,
+        record,
+      );
   } else if (kind === 'log' && arg === undefined) {
-    answer = () => send(res, 200, log.records.filter((r) => r !== record), log, record);
+    answer = () =>
+      send(
+        res,
+        200,
+        log.records.filter((r) => r !== record),
+        log,
+        record,
+      );
   }
 
   const timer = setTimeout(answer, delay);

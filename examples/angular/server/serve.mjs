@@ -15,7 +15,9 @@ const portArg = process.argv.indexOf('--port');
 const port = portArg > 0 ? Number(process.argv[portArg + 1]) : Number(process.env.PORT ?? 4280);
 
 if (!existsSync(path.join(staticDir, 'index.html'))) {
-  console.error(`No build in ${staticDir}: run \`npx ng build\` in ${appDir} first (npm run test:browser does).`);
+  console.error(
+    `No build in ${staticDir}: run \`npx ng build\` in ${appDir} first (npm run test:browser does).`,
+  );
   process.exit(2);
 }
 const backend = await startBackend({ port, staticDir }).catch((error) => {
@@ -25,7 +27,9 @@ const backend = await startBackend({ port, staticDir }).catch((error) => {
 backend.log.onChange((event, record) => {
   if (event !== 'open') console.log(describe(record));
 });
-console.log(`Dashboard: ${backend.url}/dashboard   (XHR; ${backend.url}/dashboard?http=fetch for withFetch())`);
+console.log(
+  `Dashboard: ${backend.url}/dashboard   (XHR; ${backend.url}/dashboard?http=fetch for withFetch())`,
+);
 console.log('Pages: /dashboard /deadline /regions?region=eu /fetch /about · Ctrl-C to stop\n');
 const stop = () => backend.close().then(() => process.exit(0));
 process.once('SIGINT', stop);

@@ -6,8 +6,9 @@ import { Component } from '@angular/core';
   template: `
     <h2>About</h2>
     <p class="about">
-      Each page loads its widgets with <code>rxjs-as-completed</code>: every card appears the moment its own request
-      settles. Leave a page while it loads and its requests are cancelled (the backend logs them as aborted).
+      Each page loads its widgets with <code>rxjs-as-completed</code>: every card appears the moment
+      its own request settles. Leave a page while it loads and its requests are cancelled (the
+      backend logs them as aborted).
     </p>
   `,
 })

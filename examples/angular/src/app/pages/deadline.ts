@@ -17,7 +17,9 @@ export const DEADLINE_MS = new InjectionToken<number>('DEADLINE_MS', { factory: 
   selector: 'app-deadline',
   imports: [AsyncPipe, BoardView],
   template: `
-    <h2>Deadline <small>asCompletedWithTimeout · total: {{ deadline }} ms</small></h2>
+    <h2>
+      Deadline <small>asCompletedWithTimeout · total: {{ deadline }} ms</small>
+    </h2>
     @if (board$ | async; as board) {
       <app-board [board]="board" />
       @if (board.done) {
@@ -35,7 +37,8 @@ export class DeadlinePage {
     .loadWithin(DASHBOARD_WIDGETS, this.deadline)
     .pipe(toBoard(DASHBOARD_WIDGETS));
 
-  inTime = (board: { cards: { timedOut: boolean }[] }) => board.cards.filter((c) => !c.timedOut).length;
+  inTime = (board: { cards: { timedOut: boolean }[] }) =>
+    board.cards.filter((c) => !c.timedOut).length;
   timedOut = (board: { cards: { name: string; timedOut: boolean }[] }) =>
     board.cards.filter((c) => c.timedOut).map((c) => c.name);
 }

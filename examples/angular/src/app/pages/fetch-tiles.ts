@@ -23,7 +23,9 @@ async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
   selector: 'app-fetch-tiles',
   imports: [BoardView],
   template: `
-    <h2>Sparklines <small>fetch factories · concurrency: {{ concurrency }}</small></h2>
+    <h2>
+      Sparklines <small>fetch factories · concurrency: {{ concurrency }}</small>
+    </h2>
     <app-board [board]="board()" />
   `,
 })
@@ -33,7 +35,9 @@ export class FetchTilesPage {
 
   readonly board = toSignal(
     asCompleted(
-      TILES.map((n) => (signal: AbortSignal) => getJson<Widget>(`${this.api}/sparklines/${n}`, signal)),
+      TILES.map(
+        (n) => (signal: AbortSignal) => getJson<Widget>(`${this.api}/sparklines/${n}`, signal),
+      ),
       { concurrency: TILE_CONCURRENCY, emit: 'settled' },
     ).pipe(toBoard(TILES)),
     { initialValue: emptyBoard(TILES) },

@@ -24,13 +24,24 @@ export const REGION_CONCURRENCY = 2;
   selector: 'app-regions',
   imports: [BoardView, RouterLink],
   template: `
-    <h2>Regions <small>rxResource · concurrency: {{ concurrency }}</small></h2>
+    <h2>
+      Regions <small>rxResource · concurrency: {{ concurrency }}</small>
+    </h2>
     <nav class="regions">
       @for (r of regions; track r) {
-        <a [routerLink]="[]" [queryParams]="{ region: r }" queryParamsHandling="merge" [class.active]="r === region()" [id]="'region-' + r">{{ r }}</a>
+        <a
+          [routerLink]="[]"
+          [queryParams]="{ region: r }"
+          queryParamsHandling="merge"
+          [class.active]="r === region()"
+          [id]="'region-' + r"
+          >{{ r }}</a
+        >
       }
     </nav>
-    <p class="region">region: <b>{{ region() }}</b> · status: {{ widgets.status() }}</p>
+    <p class="region">
+      region: <b>{{ region() }}</b> · status: {{ widgets.status() }}
+    </p>
     <app-board [board]="board()" />
   `,
 })
@@ -38,14 +49,19 @@ export class RegionsPage {
   private readonly service = inject(WidgetsService);
   readonly regions = REGIONS;
   readonly concurrency = REGION_CONCURRENCY;
-  readonly region = toSignal(inject(ActivatedRoute).queryParamMap.pipe(map((p) => p.get('region') ?? 'eu')), {
-    initialValue: 'eu',
-  });
+  readonly region = toSignal(
+    inject(ActivatedRoute).queryParamMap.pipe(map((p) => p.get('region') ?? 'eu')),
+    {
+      initialValue: 'eu',
+    },
+  );
 
   readonly widgets = rxResource({
     params: () => ({ region: this.region() }),
     stream: ({ params }) =>
-      this.service.loadSome(REGION_WIDGETS, params.region, REGION_CONCURRENCY).pipe(toBoard(REGION_WIDGETS)),
+      this.service
+        .loadSome(REGION_WIDGETS, params.region, REGION_CONCURRENCY)
+        .pipe(toBoard(REGION_WIDGETS)),
   });
   readonly board = computed(() => this.widgets.value() ?? emptyBoard(REGION_WIDGETS));
 }

@@ -12,11 +12,18 @@ import type { Board } from './widget';
     </p>
     <ol class="cards">
       @for (card of b.cards; track card.name) {
-        <li class="card" [class.failed]="!card.widget" [class.timed-out]="card.timedOut" [attr.data-name]="card.name">
+        <li
+          class="card"
+          [class.failed]="!card.widget"
+          [class.timed-out]="card.timedOut"
+          [attr.data-name]="card.name"
+        >
           <span class="arrived">#{{ card.arrived }}</span>
           @if (card.widget; as w) {
             <h3>{{ w.title }}</h3>
-            <p class="value">{{ w.value }} <small>{{ w.unit }}</small></p>
+            <p class="value">
+              {{ w.value }} <small>{{ w.unit }}</small>
+            </p>
           } @else {
             <h3>{{ card.name }}</h3>
             <p class="error">{{ card.error }}</p>

@@ -13,7 +13,14 @@ export interface Widget {
 }
 
 /** The dashboard's widgets (the backend answers them at different speeds; `inventory` fails). */
-export const DASHBOARD_WIDGETS = ['revenue', 'visitors', 'inventory', 'orders', 'latency', 'forecast'] as const;
+export const DASHBOARD_WIDGETS = [
+  'revenue',
+  'visitors',
+  'inventory',
+  'orders',
+  'latency',
+  'forecast',
+] as const;
 
 /** Where the API lives; `/api` unless provided. */
 export const API_BASE = new InjectionToken<string>('API_BASE', { factory: () => '/api' });
@@ -38,13 +45,20 @@ export interface Board {
 }
 
 export function emptyBoard(names: readonly string[]): Board {
-  return { cards: [], waiting: [...names], completed: 0, total: names.length, done: names.length === 0 };
+  return {
+    cards: [],
+    waiting: [...names],
+    completed: 0,
+    total: names.length,
+    done: names.length === 0,
+  };
 }
 
 /** A short reason for a failed widget. */
 export function reasonOf(error: unknown): string {
   if (error instanceof AsCompletedTimeoutError) return 'timed out';
-  if (error instanceof HttpErrorResponse) return error.status ? `HTTP ${error.status}` : 'network error';
+  if (error instanceof HttpErrorResponse)
+    return error.status ? `HTTP ${error.status}` : 'network error';
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -61,7 +75,12 @@ export function toBoard(names: readonly string[]): OperatorFunction<Settled<Widg
         const card: Card =
           r.status === 'fulfilled'
             ? { name, arrived: r.completed, widget: r.value, timedOut: false }
-            : { name, arrived: r.completed, error: reasonOf(r.reason), timedOut: r.reason instanceof AsCompletedTimeoutError };
+            : {
+                name,
+                arrived: r.completed,
+                error: reasonOf(r.reason),
+                timedOut: r.reason instanceof AsCompletedTimeoutError,
+              };
         const total = r.total ?? board.total;
         return {
           cards: [...board.cards, card],

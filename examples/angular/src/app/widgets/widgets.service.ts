@@ -23,7 +23,9 @@ export class WidgetsService {
 
   /** `GET /api/widgets/:name`, cold. */
   widget(name: string, region = 'all'): Observable<Widget> {
-    return this.http.get<Widget>(`${this.api}/widgets/${encodeURIComponent(name)}`, { params: { region } });
+    return this.http.get<Widget>(`${this.api}/widgets/${encodeURIComponent(name)}`, {
+      params: { region },
+    });
   }
 
   /** Every widget at once; a record per widget as it settles. */
@@ -35,7 +37,11 @@ export class WidgetsService {
   }
 
   /** As `loadAll`, at most `concurrency` requests at a time. */
-  loadSome(names: readonly string[], region: string, concurrency: number): Observable<Settled<Widget>> {
+  loadSome(
+    names: readonly string[],
+    region: string,
+    concurrency: number,
+  ): Observable<Settled<Widget>> {
     return asCompleted(
       names.map((name) => this.widget(name, region)),
       { concurrency, emit: 'settled' },
