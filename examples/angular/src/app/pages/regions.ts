@@ -40,7 +40,8 @@ export const REGION_CONCURRENCY = 2;
       }
     </nav>
     <p class="region">
-      region: <b>{{ region() }}</b> · status: {{ widgets.status() }}
+      region: <b>{{ region() }}</b> · resource status: {{ widgets.status() }} · load:
+      {{ board().done ? 'done' : 'loading' }}
     </p>
     <app-board [board]="board()" />
   `,

@@ -17,6 +17,7 @@ import type { Board } from './widget';
           [class.failed]="!card.widget"
           [class.timed-out]="card.timedOut"
           [attr.data-name]="card.name"
+          [attr.data-region]="card.widget?.region"
         >
           <span class="arrived">#{{ card.arrived }}</span>
           @if (card.widget; as w) {
