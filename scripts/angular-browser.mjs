@@ -58,7 +58,7 @@ function installApp() {
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) {
     console.log('\n--> app dependencies: up to date with package-lock.json (npm ci skipped)');
   } else {
-    run('app npm ci', npm, ['ci', '--no-audit', '--no-fund'], app);
+    run('app npm ci', npm, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], app);
     writeFileSync(stamp, hash);
   }
   // The package as a user gets it: the packed tarball.
