@@ -1,5 +1,9 @@
 import { HttpErrorResponse, provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
+import {
+  HttpTestingController,
+  provideHttpClientTesting,
+  type TestRequest,
+} from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { Subscription } from 'rxjs';
 import { AsCompletedTimeoutError, type Settled } from 'rxjs-as-completed';
@@ -29,14 +33,16 @@ describe('ItemsService', () => {
   const openIds = () => [...open.keys()].sort((a, b) => a - b);
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(), provideHttpClientTesting()],
+    });
     service = TestBed.inject(ItemsService);
     httpTesting = TestBed.inject(HttpTestingController);
     open = new Map();
   });
 
   afterEach(() => {
-    jest.useRealTimers();
+    vi.useRealTimers();
     // Every request was answered or checked as cancelled.
     httpTesting.verify();
   });
@@ -45,7 +51,9 @@ describe('ItemsService', () => {
     it('emits the items in the order they answer, with progress, two requests at a time', () => {
       const seen: ItemProgress[] = [];
       let completed = false;
-      service.loadItems(2).subscribe({ next: (p) => seen.push(p), complete: () => (completed = true) });
+      service
+        .loadItems(2)
+        .subscribe({ next: (p) => seen.push(p), complete: () => (completed = true) });
 
       httpTesting.expectOne('/api/ids').flush([1, 2, 3, 4]);
       collect();
@@ -86,7 +94,9 @@ describe('ItemsService', () => {
     it('fails fast on an HTTP error and cancels the other requests', () => {
       const seen: number[] = [];
       let error: unknown;
-      service.loadItems().subscribe({ next: (p) => seen.push(p.item.id), error: (e) => (error = e) });
+      service
+        .loadItems()
+        .subscribe({ next: (p) => seen.push(p.item.id), error: (e) => (error = e) });
       httpTesting.expectOne('/api/ids').flush([1, 2, 3]);
       collect();
       respond(1);
@@ -103,7 +113,7 @@ describe('ItemsService', () => {
 
   describe('loadItemsWithin', () => {
     it('reports what missed the deadline and cancels those requests', () => {
-      jest.useFakeTimers();
+      vi.useFakeTimers();
       const seen: Settled<Item>[] = [];
       let completed = false;
       service
@@ -114,11 +124,11 @@ describe('ItemsService', () => {
       respond(2); // 3 starts
       const late = [open.get(1)!, open.get(3)!];
 
-      jest.advanceTimersByTime(999);
+      vi.advanceTimersByTime(999);
       expect(seen.map((r) => r.status)).toEqual(['fulfilled']);
       expect(late.some((r) => r.cancelled)).toBe(false);
 
-      jest.advanceTimersByTime(1);
+      vi.advanceTimersByTime(1);
 
       // One record per input: the one in time, then the rest in index order.
       expect(seen.map((r) => [r.index, r.status])).toEqual([
@@ -127,7 +137,12 @@ describe('ItemsService', () => {
         [2, 'rejected'],
         [3, 'rejected'],
       ]);
-      expect(seen[0]).toMatchObject({ status: 'fulfilled', value: item(2), completed: 1, total: 4 });
+      expect(seen[0]).toMatchObject({
+        status: 'fulfilled',
+        value: item(2),
+        completed: 1,
+        total: 4,
+      });
       const reason = (seen[1] as Extract<Settled<Item>, { status: 'rejected' }>).reason;
       expect(reason).toBeInstanceOf(AsCompletedTimeoutError);
       expect((reason as AsCompletedTimeoutError).info).toMatchObject({
@@ -143,7 +158,7 @@ describe('ItemsService', () => {
     });
 
     it('clears the deadline when everything answers in time', () => {
-      jest.useFakeTimers();
+      vi.useFakeTimers();
       const seen: number[] = [];
       let completed = false;
       service.loadItemsWithin([1, 2], 1000).subscribe({
@@ -155,7 +170,7 @@ describe('ItemsService', () => {
       respond(1);
       expect(seen).toEqual([1, 0]);
       expect(completed).toBe(true);
-      expect(jest.getTimerCount()).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
     });
   });
 

@@ -1,7 +1,15 @@
+// The recipe service of the README (tagged, fail fast; a deadline; the two-stage load), tested
+// with HttpTestingController. Not used by the dashboard's pages: the size check shows
+// mergeCompletedThen staying out of the app's bundle.
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable, InjectionToken } from '@angular/core';
 import { map, type Observable } from 'rxjs';
-import { asCompleted, asCompletedWithTimeout, mergeCompletedThen, type Settled } from 'rxjs-as-completed';
+import {
+  asCompleted,
+  asCompletedWithTimeout,
+  mergeCompletedThen,
+  type Settled,
+} from 'rxjs-as-completed';
 
 export interface Item {
   id: number;
@@ -62,7 +70,11 @@ export class ItemsService {
    * then at the deadline one `rejected` record per item that did not make it
    * (reason: `AsCompletedTimeoutError`). The late requests are cancelled.
    */
-  loadItemsWithin(ids: readonly number[], deadlineMs: number, concurrency = 4): Observable<Settled<Item>> {
+  loadItemsWithin(
+    ids: readonly number[],
+    deadlineMs: number,
+    concurrency = 4,
+  ): Observable<Settled<Item>> {
     return asCompletedWithTimeout(
       ids.map((id) => this.getItem(id)),
       { total: deadlineMs, concurrency, emit: 'settled' },
@@ -74,13 +86,19 @@ export class ItemsService {
    * a category are requested the moment *that* category's list is in, while
    * the other lists may still be loading.
    */
-  loadCategories(categories: readonly string[], concurrency = { first: 2, then: 4 }): Observable<CategoryItem> {
+  loadCategories(
+    categories: readonly string[],
+    concurrency = { first: 2, then: 4 },
+  ): Observable<CategoryItem> {
     return mergeCompletedThen(
       categories,
-      (category) => this.http.get<number[]>(`${this.api}/categories/${encodeURIComponent(category)}/ids`),
+      (category) =>
+        this.http.get<number[]>(`${this.api}/categories/${encodeURIComponent(category)}/ids`),
       (id: number) => this.getItem(id),
       { concurrency, emit: 'tagged' },
-    ).pipe(map(({ item: category, value, completed }) => ({ category, item: value, done: completed })));
+    ).pipe(
+      map(({ item: category, value, completed }) => ({ category, item: value, done: completed })),
+    );
   }
 
   private getItem(id: number): Observable<Item> {

@@ -1,0 +1,15 @@
+import { Routes } from '@angular/router';
+import { AboutPage } from './pages/about';
+import { DashboardPage } from './pages/dashboard';
+import { DeadlinePage } from './pages/deadline';
+import { FetchTilesPage } from './pages/fetch-tiles';
+import { RegionsPage } from './pages/regions';
+
+export const routes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'dashboard' },
+  { path: 'dashboard', component: DashboardPage, title: 'Dashboard' },
+  { path: 'deadline', component: DeadlinePage, title: 'Deadline' },
+  { path: 'regions', component: RegionsPage, title: 'Regions' },
+  { path: 'fetch', component: FetchTilesPage, title: 'Sparklines (fetch)' },
+  { path: 'about', component: AboutPage, title: 'About' },
+];
