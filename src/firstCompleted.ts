@@ -2,7 +2,13 @@ import type { Observable, OperatorFunction } from 'rxjs';
 import { isPipeableCall, runBatches, runCollection } from './internal/operate.js';
 import { FIRST_OPTIONS, firstPlan } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
-import type { InputOf, CompletionInput, CompletionValueOf, FirstCompletedOptions } from './types.js';
+import type {
+  CollectionValueOf,
+  CompletionCollection,
+  FirstCompletedOperator,
+  FirstCompletedOptions,
+  ValidCollection,
+} from './types.js';
 
 /**
  * Emits the first result that is fulfilled (and passes `predicate`), then
@@ -42,10 +48,10 @@ import type { InputOf, CompletionInput, CompletionValueOf, FirstCompletedOptions
  * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins).
  * @returns An Observable of exactly one value, or an `AggregateError`.
  */
-export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
-  inputs: C,
-  options?: FirstCompletedOptions<CompletionValueOf<InputOf<C>>>,
-): Observable<CompletionValueOf<InputOf<C>>>;
+export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
+  inputs: ValidCollection<C>,
+  options?: FirstCompletedOptions<CollectionValueOf<C>, R>,
+): Observable<R>;
 
 /**
  * For each collection from the source, emits the first result that is fulfilled
@@ -81,11 +87,12 @@ export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
  * @param options `concurrency` (default `Infinity`, shared) and `predicate`.
  * @returns An operator from collections of inputs to one winner per collection.
  */
-export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
-  options?: FirstCompletedOptions<CompletionValueOf<InputOf<C>>>,
-): OperatorFunction<C, CompletionValueOf<InputOf<C>>>;
+export function firstCompleted(options?: { concurrency?: number; predicate?: undefined }): FirstCompletedOperator;
+export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
+  options: FirstCompletedOptions<CollectionValueOf<C>, R>,
+): OperatorFunction<C, R>;
 
-export function firstCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
+export function firstCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
   if (isPipeableCall(args, FIRST_OPTIONS)) {
     return runBatches(firstPlan(args[0]));
   }
