@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Type-checks every ```ts block of README.md and examples/README.md, so a doc
+// Type-checks every ```ts block of README.md and examples/README.md, and every
+// ```ts example in the doc comments of src/*.ts (the hover text), so a doc
 // example can neither rot nor quietly type as `any`. `npm run typecheck:readme`
 // (part of `npm run typecheck`) runs it.
 //
@@ -8,20 +9,28 @@
 //   and compiled with the TypeScript API (strict, bundler resolution, DOM, node
 //   and jest types, decorators for the Angular recipe), `rxjs-as-completed`
 //   mapped to src/index.ts as an app would import it.
-// - A block may use the README's running example without defining it: the
-//   PRELUDE below declares those names (`Item`, `ids`, `base`, ...) as globals.
-//   Whatever a block defines itself shadows them.
+// - A block may use the docs' running example without defining it: the
+//   PRELUDE below declares those names (`Item`, `ids`, `base`, `http`, the
+//   doc comments' `query$`, `backends`, ...) as globals. Whatever a block
+//   defines itself shadows them.
 // - Besides compiler errors, every call of one of the operators (and every
 //   `.pipe(...)` that contains one) must not type as `any`.
 // - Convention: an HTML comment `<!-- no-check -->` on the line just before
-//   the opening fence skips that block (for deliberately partial snippets).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   the opening fence skips that block (for deliberately partial snippets); in
+//   a doc comment, ` * <!-- no-check -->` does the same.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const documents = ['README.md', 'examples/README.md'];
+const documents = [
+  'README.md',
+  'examples/README.md',
+  ...readdirSync(path.join(root, 'src'))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => `src/${name}`),
+];
 const OPERATORS = new Set(['asCompleted', 'asCompletedWithTimeout', 'firstCompleted', 'mergeCompletedThen']);
 
 const PRELUDE = `
@@ -37,6 +46,18 @@ declare global {
   function item(id: number): Item;
   /** An HTTP client shaped like Angular's HttpClient. */
   interface HttpLike { get<T>(url: string): Observable<T> }
+  /** Names the doc comments' examples use. */
+  const pageOfIds$: Observable<number[]>;
+  const query$: Observable<string>;
+  const backends: { search(query: string, signal: AbortSignal): Promise<Item[]> }[];
+  const key$: Observable<string>;
+  const memory: { get(key: string): Promise<Item | undefined> };
+  const redis: { get(key: string): Promise<Item | undefined> };
+  const db: { get(key: string): Promise<Item | undefined> };
+  const userPage$: Observable<string[]>;
+  function listOrders(user: string, signal: AbortSignal): Promise<number[]>;
+  function loadOrder(id: number, signal: AbortSignal): Promise<{ id: number; total: number }>;
+  const err: unknown;
   /** The marble recipe's service (defined in the block before the test). */
   class ItemsLoader {
     constructor(http: HttpLike);
@@ -46,9 +67,13 @@ declare global {
 export {};
 `;
 
-/** The ```ts blocks of a Markdown text, with their line numbers, minus those marked no-check. */
-function tsBlocks(text) {
-  const lines = text.split('\n');
+/**
+ * The ```ts blocks of a Markdown text (or of the doc comments of a .ts file),
+ * with their line numbers, minus those marked no-check.
+ */
+function tsBlocks(text, inComments) {
+  // In a doc comment, a block's lines start with ` * `.
+  const lines = text.split('\n').map((line) => (inComments ? line.replace(/^\s*\*( |$)/, '') : line));
   const blocks = [];
   for (let i = 0; i < lines.length; i++) {
     if (!/^```ts\s*$/.test(lines[i])) continue;
@@ -70,7 +95,7 @@ writeFileSync(path.join(outDir, 'prelude.d.ts'), PRELUDE);
 /** Generated file -> where its block is in the docs. */
 const origins = new Map();
 for (const doc of documents) {
-  const blocks = tsBlocks(readFileSync(path.join(root, doc), 'utf8'));
+  const blocks = tsBlocks(readFileSync(path.join(root, doc), 'utf8'), doc.endsWith('.ts'));
   blocks.forEach((block, n) => {
     const file = path.join(outDir, `${doc.replace(/[/.]/g, '_')}_${n + 1}.ts`);
     // `export {}` keeps a block without imports a module of its own.
@@ -136,7 +161,7 @@ for (const sourceFile of program.getSourceFiles()) {
 
 if (problems.length > 0) {
   console.error(problems.join('\n'));
-  console.error(`\n${problems.length} problem(s) in the README code blocks.`);
+  console.error(`\n${problems.length} problem(s) in the docs' code blocks.`);
   process.exit(1);
 }
-console.log(`README code blocks: ${origins.size} type-checked, no errors, no \`any\`.`);
+console.log(`Doc code blocks (README, doc comments): ${origins.size} type-checked, no errors, no \`any\`.`);

@@ -89,7 +89,7 @@ export function asCompleted<C extends CompletionCollection, E extends EmitMode =
  *
  * pageOfIds$
  *   .pipe(
- *     map((ids) => ids.map((id) => (signal: AbortSignal) => fetch(`/items/${id}`, { signal }).then((r) => r.json()))),
+ *     map((ids) => ids.map((id) => (signal: AbortSignal) => fetch(`/items/${id}`, { signal }).then((r) => r.json() as Promise<Item>))),
  *     asCompleted({ concurrency: 4, emit: 'tagged' }),
  *   )
  *   .subscribe(({ value, batch, completed, total }) => console.log(batch, `${completed}/${total}`, value));

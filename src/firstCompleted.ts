@@ -37,8 +37,9 @@ import type {
  * import { firstCompleted } from 'rxjs-as-completed';
  *
  * const mirrors = ['https://a.example', 'https://b.example', 'https://c.example'];
- * firstCompleted(mirrors.map((m) => (signal: AbortSignal) => fetch(`${m}/pkg.json`, { signal }).then((r) => r.json())))
- *   .subscribe((pkg) => console.log(pkg.version));
+ * const getPkg = (mirror: string) => (signal: AbortSignal) =>
+ *   fetch(`${mirror}/pkg.json`, { signal }).then((r) => r.json() as Promise<{ version: string }>);
+ * firstCompleted(mirrors.map(getPkg)).subscribe((pkg) => console.log(pkg.version));
  * // Logs:
  * // 1.4.2
  * ```
@@ -77,9 +78,9 @@ export function firstCompleted<C extends CompletionCollection, R extends Collect
  * key$
  *   .pipe(
  *     map((key) => [memory.get(key), redis.get(key), db.get(key)]),
- *     firstCompleted({ predicate: (value) => value != null }),
+ *     firstCompleted({ predicate: (value): value is Item => value !== undefined }),
  *   )
- *   .subscribe((value) => console.log(value));
+ *   .subscribe((item) => console.log(item)); // item: Item, not Item | undefined
  * // Logs (one per key):
  * // { id: 'k1', ... }
  * ```

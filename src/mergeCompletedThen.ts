@@ -73,7 +73,7 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
  * mergeCompletedThen(
  *   ['ann', 'bob'],
  *   (user, _i, signal) => fetch(`/users/${user}/orders`, { signal }).then((r) => r.json() as Promise<number[]>),
- *   (orderId, user, signal) => fetch(`/orders/${orderId}`, { signal }).then((r) => r.json()),
+ *   (orderId, _user, signal) => fetch(`/orders/${orderId}`, { signal }).then((r) => r.json() as Promise<{ total: number }>),
  *   { concurrency: 8, emit: 'tagged' },
  * ).subscribe(({ item, child, value }) => console.log(item, child, value.total));
  * // Logs (in the order the details arrive):

@@ -45,7 +45,10 @@ export type CompletionCollection = Iterable<object | ((signal: AbortSignal) => u
 export type ValidCollection<C> = C &
   Iterable<InputOf<C> & AnyCompletionInput> &
   (C extends ReadonlyMap<unknown, unknown>
-    ? { 'Pass [...map.values()]: Map collections are not supported yet': never }
+    ? {
+        /** Never there: the compiler's message shows this key. */
+        'Pass [...map.values()]: Map collections are not supported yet': never;
+      }
     : unknown);
 
 /** The result type of one {@link CompletionInput}. */
@@ -153,29 +156,27 @@ export type Emitted<
   O extends CompletionOrigin = SizedOrigin<CompletionInput<T>>,
 > = E extends 'tagged' ? Completion<T, O> : E extends 'settled' ? Settled<T, O> : T;
 
-/** Each input of a collection as a result type and an origin (a union over a tuple's positions). */
-type Slots<C> = C extends readonly unknown[]
-  ? number extends C['length']
-    ? [CompletionValueOf<C[number]>, SizedOrigin<C[number]>]
-    : {
-        [K in keyof C]: [
-          CompletionValueOf<C[K]>,
-          SizedOrigin<C[K], K extends `${infer N extends number}` ? N : number>,
-        ];
-      }[number]
-  : C extends ReadonlySet<infer I>
-    ? [CompletionValueOf<I>, SizedOrigin<I>]
-    : C extends Iterable<infer I>
-      ? [CompletionValueOf<I>, LazyOrigin<I>]
-      : never;
-
 /**
  * What an operator over the collection `C` emits with `emit: E`: the results,
- * or records whose origin follows the collection (discriminated by `index` for
- * a tuple).
+ * or records whose origin follows the collection: {@link SizedOrigin} for an
+ * array or a `Set`, with the literal `index` for each position of a tuple (a
+ * union discriminated by `index`), {@link LazyOrigin} for any other iterable.
  */
-export type EmittedFrom<C, E extends EmitMode> =
-  Slots<C> extends infer S ? (S extends [infer T, infer O extends CompletionOrigin] ? Emitted<T, E, O> : never) : never;
+export type EmittedFrom<C, E extends EmitMode> = C extends readonly unknown[]
+  ? number extends C['length']
+    ? Emitted<CompletionValueOf<C[number]>, E, SizedOrigin<C[number]>>
+    : {
+        [K in keyof C]: Emitted<
+          CompletionValueOf<C[K]>,
+          E,
+          SizedOrigin<C[K], K extends `${infer N extends number}` ? N : number>
+        >;
+      }[number]
+  : C extends ReadonlySet<infer I>
+    ? Emitted<CompletionValueOf<I>, E, SizedOrigin<I>>
+    : C extends Iterable<infer I>
+      ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
+      : never;
 
 /**
  * The pipeable form of {@link asCompleted} and {@link asCompletedWithTimeout}:
