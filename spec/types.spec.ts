@@ -502,6 +502,8 @@ function rejections(): void {
   mergeCompletedThen(['a'], (item: string) => Promise.resolve(item), echo);
   // @ts-expect-error then gets the children's type
   mergeCompletedThen(['a'], children, (child: string) => of(child));
+  // @ts-expect-error a source of strings is not a source of item collections
+  of('ab').pipe(mergeCompletedThen(children, echo));
   // @ts-expect-error concurrency caps are named first and then
   mergeCompletedThen(['a'], children, echo, { concurrency: { stage1: 2 } });
   // @ts-expect-error a tagged stream is not a stream of values

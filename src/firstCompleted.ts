@@ -46,13 +46,50 @@ import type {
  *
  * @see {@link asCompleted}
  * @param inputs Any iterable of promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
- * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins).
+ * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins; a type guard narrows the output).
  * @returns An Observable of exactly one value, or an `AggregateError`.
  */
 export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
   inputs: ValidCollection<C>,
   options?: FirstCompletedOptions<CollectionValueOf<C>, R>,
 ): Observable<R>;
+
+/**
+ * For each collection from the source, emits the first fulfilled result and
+ * cancels the rest of that collection (the form with a `predicate` is below).
+ *
+ * Without a `predicate` the operator takes its types from the source it meets,
+ * so it can be made once and kept in a variable.
+ *
+ * ```text
+ * source:    -x-----y--|     x = [a, b], y = [c]
+ * a:          ---A|
+ * b:          -B|
+ * c:                -C|
+ * result:    ---B-----C|
+ * ```
+ *
+ * ## Example
+ * The first of three mirrors to answer, for every request.
+ * ```ts
+ * import { map } from 'rxjs';
+ * import { firstCompleted } from 'rxjs-as-completed';
+ *
+ * const fastest = firstCompleted({ concurrency: 2 });
+ * query$
+ *   .pipe(
+ *     map((q) => ['a', 'b', 'c'].map((m) => http.get<Item[]>(`https://${m}.example/search?q=${q}`))),
+ *     fastest,
+ *   )
+ *   .subscribe((items) => console.log(items.length));
+ * // Logs (one per query):
+ * // 12
+ * ```
+ *
+ * @param options `concurrency` (default `Infinity`, shared by all collections).
+ * @returns An operator from collections of inputs to one winner per collection.
+ */
+export function firstCompleted(options?: { concurrency?: number; predicate?: undefined }): FirstCompletedOperator;
 
 /**
  * For each collection from the source, emits the first result that is fulfilled
@@ -68,6 +105,7 @@ export function firstCompleted<C extends CompletionCollection, R extends Collect
  *
  * - Collections run side by side under one `concurrency` budget.
  * - A collection in which no input qualifies errors the output with an `AggregateError`.
+ * - A type-guard `predicate` narrows the output type.
  *
  * ## Example
  * For every lookup, take the first cache layer that has the key.
@@ -85,10 +123,9 @@ export function firstCompleted<C extends CompletionCollection, R extends Collect
  * // { id: 'k1', ... }
  * ```
  *
- * @param options `concurrency` (default `Infinity`, shared) and `predicate`.
+ * @param options `concurrency` (default `Infinity`, shared) and `predicate` (a type guard narrows the output).
  * @returns An operator from collections of inputs to one winner per collection.
  */
-export function firstCompleted(options?: { concurrency?: number; predicate?: undefined }): FirstCompletedOperator;
 export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
   options: FirstCompletedOptions<CollectionValueOf<C>, R>,
 ): OperatorFunction<C, R>;

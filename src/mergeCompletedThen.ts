@@ -37,7 +37,7 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
   first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U> & object>,
   then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
   options?: MergeCompletedThenOptions<E>,
-): OperatorFunction<Iterable<T>, ThenEmitted<T, U, R, E>>;
+): OperatorFunction<Iterable<T> & object, ThenEmitted<T, U, R, E>>;
 
 /**
  * The two-stage fan-out: each item's stage-1 request gives a list, and the
