@@ -100,6 +100,8 @@ function resultTypes(): void {
   expectTypeOf(asCompleted(ids.map((id) => http.get<Item>(`/api/items/${id}`)))).toEqualTypeOf<Observable<Item>>();
   // An input typed `any` (Response.json()) gives `any`, as in rxjs.
   expectTypeOf(asCompleted([fetch('/x').then((r) => r.json())])).toEqualTypeOf<Observable<any>>();
+  // A collection typed `any[]` gives `unknown`, not `any`.
+  expectTypeOf(asCompleted([] as any[])).toEqualTypeOf<Observable<unknown>>();
   // An array is an input too: its last value.
   expectTypeOf(asCompleted([[1, 2, 3]])).toEqualTypeOf<Observable<number>>();
 
@@ -185,6 +187,15 @@ function tuples(): void {
         expectTypeOf(r.total).toEqualTypeOf<number>();
     }
   });
+  // Factories in an `as const` tuple still get their AbortSignal parameter typed.
+  asCompleted([(signal) => fetchJson('/a', signal).then((j) => j as User), () => of(1)] as const, {
+    emit: 'tagged',
+  }).subscribe((r) => {
+    if (r.index === 1) expectTypeOf(r.value).toEqualTypeOf<number>();
+    else expectTypeOf(r.value).toEqualTypeOf<User>();
+  });
+  // An empty collection emits nothing.
+  expectTypeOf(asCompleted([] as const, { emit: 'tagged' })).toEqualTypeOf<Observable<never>>();
   // 'value' over a tuple: the union of the results.
   expectTypeOf(asCompleted(both)).toEqualTypeOf<Observable<User | Order[]>>();
   // A plain array literal stays an array: `index` is a number and does not narrow.
