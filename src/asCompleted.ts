@@ -2,7 +2,14 @@ import type { Observable, OperatorFunction } from 'rxjs';
 import { isPipeableCall, runBatches, runCollection } from './internal/operate.js';
 import { AS_COMPLETED_OPTIONS, asCompletedPlan } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
-import type { InputOf, AsCompletedOptions, CompletionInput, CompletionValueOf, EmitMode, Emitted } from './types.js';
+import type {
+  AsCompletedOptions,
+  CompletionCollection,
+  CompletionOperator,
+  EmitMode,
+  EmittedFrom,
+  ValidCollection,
+} from './types.js';
 
 /**
  * Emits the results of a collection of promises, observables or factories in
@@ -50,10 +57,10 @@ import type { InputOf, AsCompletedOptions, CompletionInput, CompletionValueOf, E
  * @param options `concurrency` (default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of results (`'value'`), {@link Completion} records (`'tagged'`) or {@link Settled} records (`'settled'`).
  */
-export function asCompleted<C extends Iterable<CompletionInput<any>>, E extends EmitMode = 'value'>(
-  inputs: C,
+export function asCompleted<C extends CompletionCollection, E extends EmitMode = 'value'>(
+  inputs: ValidCollection<C>,
   options?: AsCompletedOptions<E>,
-): Observable<Emitted<CompletionValueOf<InputOf<C>>, E>>;
+): Observable<EmittedFrom<C, E>>;
 
 /**
  * Turns a source of collections into the results of each collection's inputs in
@@ -82,7 +89,7 @@ export function asCompleted<C extends Iterable<CompletionInput<any>>, E extends 
  *
  * pageOfIds$
  *   .pipe(
- *     map((ids) => ids.map((id) => (signal: AbortSignal) => fetch(`/items/${id}`, { signal }).then((r) => r.json()))),
+ *     map((ids) => ids.map((id) => (signal: AbortSignal) => fetch(`/items/${id}`, { signal }).then((r) => r.json() as Promise<Item>))),
  *     asCompleted({ concurrency: 4, emit: 'tagged' }),
  *   )
  *   .subscribe(({ value, batch, completed, total }) => console.log(batch, `${completed}/${total}`, value));
@@ -93,11 +100,9 @@ export function asCompleted<C extends Iterable<CompletionInput<any>>, E extends 
  * @param options `concurrency` (default `Infinity`, shared by all batches) and `emit` (default `'value'`).
  * @returns An operator from collections of inputs to their results.
  */
-export function asCompleted<C extends Iterable<CompletionInput<any>>, E extends EmitMode = 'value'>(
-  options?: AsCompletedOptions<E>,
-): OperatorFunction<C, Emitted<CompletionValueOf<InputOf<C>>, E>>;
+export function asCompleted<E extends EmitMode = 'value'>(options?: AsCompletedOptions<E>): CompletionOperator<E>;
 
-export function asCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
+export function asCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
   if (isPipeableCall(args, AS_COMPLETED_OPTIONS)) {
     return runBatches(asCompletedPlan(args[0]));
   }

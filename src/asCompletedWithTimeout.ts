@@ -3,12 +3,12 @@ import { runBatches, runCollection } from './internal/operate.js';
 import { timeoutPlan } from './internal/plans.js';
 import { assertCollection, isCollection } from './internal/validate.js';
 import type {
-  InputOf,
   AsCompletedTimeoutConfig,
-  CompletionInput,
-  CompletionValueOf,
+  CompletionCollection,
+  CompletionOperator,
   EmitMode,
-  Emitted,
+  EmittedFrom,
+  ValidCollection,
 } from './types.js';
 
 /**
@@ -62,10 +62,10 @@ import type {
  * @param timeout Milliseconds (or a `Date`) for `total`, or `{ total?, each?, onTimeout?, scheduler?, concurrency?, emit? }`.
  * @returns An Observable of results, {@link Completion} or {@link Settled} records by `emit`.
  */
-export function asCompletedWithTimeout<C extends Iterable<CompletionInput<any>>, E extends EmitMode = 'value'>(
-  inputs: C,
+export function asCompletedWithTimeout<C extends CompletionCollection, E extends EmitMode = 'value'>(
+  inputs: ValidCollection<C>,
   timeout: number | Date | AsCompletedTimeoutConfig<E>,
-): Observable<Emitted<CompletionValueOf<InputOf<C>>, E>>;
+): Observable<EmittedFrom<C, E>>;
 
 /**
  * Turns a source of collections into each collection's results as they finish,
@@ -102,13 +102,11 @@ export function asCompletedWithTimeout<C extends Iterable<CompletionInput<any>>,
  * @param timeout Milliseconds (or a `Date`) for `total`, or the config object.
  * @returns An operator from collections of inputs to their results.
  */
-export function asCompletedWithTimeout<C extends Iterable<CompletionInput<any>>, E extends EmitMode = 'value'>(
+export function asCompletedWithTimeout<E extends EmitMode = 'value'>(
   timeout: number | Date | AsCompletedTimeoutConfig<E>,
-): OperatorFunction<C, Emitted<CompletionValueOf<InputOf<C>>, E>>;
+): CompletionOperator<E>;
 
-export function asCompletedWithTimeout(
-  ...args: unknown[]
-): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
+export function asCompletedWithTimeout(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
   if (args.length === 0) {
     throw new TypeError('Expected `timeout` to be a number of ms or a config object, got nothing');
   }

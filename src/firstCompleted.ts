@@ -2,7 +2,13 @@ import type { Observable, OperatorFunction } from 'rxjs';
 import { isPipeableCall, runBatches, runCollection } from './internal/operate.js';
 import { FIRST_OPTIONS, firstPlan } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
-import type { InputOf, CompletionInput, CompletionValueOf, FirstCompletedOptions } from './types.js';
+import type {
+  CollectionValueOf,
+  CompletionCollection,
+  FirstCompletedOperator,
+  FirstCompletedOptions,
+  ValidCollection,
+} from './types.js';
 
 /**
  * Emits the first result that is fulfilled (and passes `predicate`), then
@@ -31,21 +37,59 @@ import type { InputOf, CompletionInput, CompletionValueOf, FirstCompletedOptions
  * import { firstCompleted } from 'rxjs-as-completed';
  *
  * const mirrors = ['https://a.example', 'https://b.example', 'https://c.example'];
- * firstCompleted(mirrors.map((m) => (signal: AbortSignal) => fetch(`${m}/pkg.json`, { signal }).then((r) => r.json())))
- *   .subscribe((pkg) => console.log(pkg.version));
+ * const getPkg = (mirror: string) => (signal: AbortSignal) =>
+ *   fetch(`${mirror}/pkg.json`, { signal }).then((r) => r.json() as Promise<{ version: string }>);
+ * firstCompleted(mirrors.map(getPkg)).subscribe((pkg) => console.log(pkg.version));
  * // Logs:
  * // 1.4.2
  * ```
  *
  * @see {@link asCompleted}
  * @param inputs Any iterable of promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
- * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins).
+ * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins; a type guard narrows the output).
  * @returns An Observable of exactly one value, or an `AggregateError`.
  */
-export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
-  inputs: C,
-  options?: FirstCompletedOptions<CompletionValueOf<InputOf<C>>>,
-): Observable<CompletionValueOf<InputOf<C>>>;
+export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
+  inputs: ValidCollection<C>,
+  options?: FirstCompletedOptions<CollectionValueOf<C>, R>,
+): Observable<R>;
+
+/**
+ * For each collection from the source, emits the first fulfilled result and
+ * cancels the rest of that collection (the form with a `predicate` is below).
+ *
+ * Without a `predicate` the operator takes its types from the source it meets,
+ * so it can be made once and kept in a variable.
+ *
+ * ```text
+ * source:    -x-----y--|     x = [a, b], y = [c]
+ * a:          ---A|
+ * b:          -B|
+ * c:                -C|
+ * result:    ---B-----C|
+ * ```
+ *
+ * ## Example
+ * The first of three mirrors to answer, for every request.
+ * ```ts
+ * import { map } from 'rxjs';
+ * import { firstCompleted } from 'rxjs-as-completed';
+ *
+ * const fastest = firstCompleted({ concurrency: 2 });
+ * query$
+ *   .pipe(
+ *     map((q) => ['a', 'b', 'c'].map((m) => http.get<Item[]>(`https://${m}.example/search?q=${q}`))),
+ *     fastest,
+ *   )
+ *   .subscribe((items) => console.log(items.length));
+ * // Logs (one per query):
+ * // 12
+ * ```
+ *
+ * @param options `concurrency` (default `Infinity`, shared by all collections).
+ * @returns An operator from collections of inputs to one winner per collection.
+ */
+export function firstCompleted(options?: { concurrency?: number; predicate?: undefined }): FirstCompletedOperator;
 
 /**
  * For each collection from the source, emits the first result that is fulfilled
@@ -61,6 +105,7 @@ export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
  *
  * - Collections run side by side under one `concurrency` budget.
  * - A collection in which no input qualifies errors the output with an `AggregateError`.
+ * - A type-guard `predicate` narrows the output type.
  *
  * ## Example
  * For every lookup, take the first cache layer that has the key.
@@ -71,21 +116,21 @@ export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
  * key$
  *   .pipe(
  *     map((key) => [memory.get(key), redis.get(key), db.get(key)]),
- *     firstCompleted({ predicate: (value) => value != null }),
+ *     firstCompleted({ predicate: (value): value is Item => value !== undefined }),
  *   )
- *   .subscribe((value) => console.log(value));
+ *   .subscribe((item) => console.log(item)); // item: Item, not Item | undefined
  * // Logs (one per key):
  * // { id: 'k1', ... }
  * ```
  *
- * @param options `concurrency` (default `Infinity`, shared) and `predicate`.
+ * @param options `concurrency` (default `Infinity`, shared) and `predicate` (a type guard narrows the output).
  * @returns An operator from collections of inputs to one winner per collection.
  */
-export function firstCompleted<C extends Iterable<CompletionInput<any>>>(
-  options?: FirstCompletedOptions<CompletionValueOf<InputOf<C>>>,
-): OperatorFunction<C, CompletionValueOf<InputOf<C>>>;
+export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
+  options: FirstCompletedOptions<CollectionValueOf<C>, R>,
+): OperatorFunction<C, R>;
 
-export function firstCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
+export function firstCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
   if (isPipeableCall(args, FIRST_OPTIONS)) {
     return runBatches(firstPlan(args[0]));
   }

@@ -5,6 +5,41 @@ import { assertCollection } from './internal/validate.js';
 import type { EmitMode, MergeCompletedThenOptions, ThenEmitted } from './types.js';
 
 /**
+ * The two-stage fan-out over a source of item collections: each source value is
+ * a batch of items, handled like the creation form; batches share the budget.
+ *
+ * ```text
+ * source:    -x----|        x = [a]
+ * first(a):   --l|          l = [a1]
+ * then(a1):      ---A|
+ * result:    --------(A|)
+ * ```
+ *
+ * ## Example
+ * For every page of users, load their orders' details as each user's list arrives.
+ * ```ts
+ * import { mergeCompletedThen } from 'rxjs-as-completed';
+ *
+ * userPage$
+ *   .pipe(mergeCompletedThen((user: string, _i, signal) => listOrders(user, signal), (id: number, _user, signal) => loadOrder(id, signal)))
+ *   .subscribe((order) => console.log(order.id));
+ * // Logs (in the order the details arrive):
+ * // 7
+ * // 3
+ * ```
+ *
+ * @param first `(item, index, signal)` → an `ObservableInput` of the item's list of children.
+ * @param then `(child, item, signal)` → an `ObservableInput` of the stage-2 result.
+ * @param options `concurrency` and `emit`, as in the creation form.
+ * @returns An operator from collections of items to stage-2 results.
+ */
+export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
+  first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U> & object>,
+  then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
+  options?: MergeCompletedThenOptions<E>,
+): OperatorFunction<Iterable<T> & object, ThenEmitted<T, U, R, E>>;
+
+/**
  * The two-stage fan-out: each item's stage-1 request gives a list, and the
  * stage-2 requests for that list start the moment that item's stage 1 finishes.
  *
@@ -38,7 +73,7 @@ import type { EmitMode, MergeCompletedThenOptions, ThenEmitted } from './types.j
  * mergeCompletedThen(
  *   ['ann', 'bob'],
  *   (user, _i, signal) => fetch(`/users/${user}/orders`, { signal }).then((r) => r.json() as Promise<number[]>),
- *   (orderId, user, signal) => fetch(`/orders/${orderId}`, { signal }).then((r) => r.json()),
+ *   (orderId, _user, signal) => fetch(`/orders/${orderId}`, { signal }).then((r) => r.json() as Promise<{ total: number }>),
  *   { concurrency: 8, emit: 'tagged' },
  * ).subscribe(({ item, child, value }) => console.log(item, child, value.total));
  * // Logs (in the order the details arrive):
@@ -54,50 +89,13 @@ import type { EmitMode, MergeCompletedThenOptions, ThenEmitted } from './types.j
  * @returns An Observable of stage-2 results (or records, by `emit`).
  */
 export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
-  items: Iterable<T>,
-  first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U>>,
+  items: Iterable<T> & object,
+  first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U> & object>,
   then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
   options?: MergeCompletedThenOptions<E>,
 ): Observable<ThenEmitted<T, U, R, E>>;
 
-/**
- * The two-stage fan-out over a source of item collections: each source value is
- * a batch of items, handled like the creation form; batches share the budget.
- *
- * ```text
- * source:    -x----|        x = [a]
- * first(a):   --l|          l = [a1]
- * then(a1):      ---A|
- * result:    --------(A|)
- * ```
- *
- * ## Example
- * For every page of users, load their orders' details as each user's list arrives.
- * ```ts
- * import { mergeCompletedThen } from 'rxjs-as-completed';
- *
- * userPage$
- *   .pipe(mergeCompletedThen((user: string, _i, signal) => listOrders(user, signal), (id: number, _user, signal) => loadOrder(id, signal)))
- *   .subscribe((order) => console.log(order.id));
- * // Logs (in the order the details arrive):
- * // 7
- * // 3
- * ```
- *
- * @param first `(item, index, signal)` → an `ObservableInput` of the item's list of children.
- * @param then `(child, item, signal)` → an `ObservableInput` of the stage-2 result.
- * @param options `concurrency` and `emit`, as in the creation form.
- * @returns An operator from collections of items to stage-2 results.
- */
-export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
-  first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U>>,
-  then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
-  options?: MergeCompletedThenOptions<E>,
-): OperatorFunction<Iterable<T>, ThenEmitted<T, U, R, E>>;
-
-export function mergeCompletedThen(
-  ...args: unknown[]
-): Observable<unknown> | OperatorFunction<Iterable<unknown>, unknown> {
+export function mergeCompletedThen(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
   if (typeof args[0] === 'function') {
     const [first, then, options] = args;
     return runBatches(thenPlan(first, then, options));

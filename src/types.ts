@@ -1,4 +1,6 @@
-import type { ObservableInput, ObservedValueOf, SchedulerLike } from 'rxjs';
+import type { Observable, ObservableInput, ObservedValueOf, SchedulerLike } from 'rxjs';
+
+/* Inputs and collections */
 
 /**
  * A lazy input: called when the input starts (at once, or when a `concurrency`
@@ -14,48 +16,188 @@ export type CompletionFactory<T> = (signal: AbortSignal) => ObservableInput<T>;
  */
 export type CompletionInput<T> = ObservableInput<T> | CompletionFactory<T>;
 
+/**
+ * What a collection must hold, whatever its result types: objects that are
+ * {@link CompletionInput}s. Not a string: rxjs counts one as an `ObservableInput`
+ * (of its characters), but text is never meant as an input.
+ */
+export type AnyCompletionInput = CompletionInput<unknown> & object;
+
+/**
+ * What the operators take as a collection, before its elements are checked: an
+ * array (or tuple), a `Set` or any other `Iterable` of objects and functions.
+ * Not a string, which is iterable but is text.
+ *
+ * Deliberately loose: it is what TypeScript reads an inline collection against,
+ * and anything stricter (such as `Iterable<CompletionInput<unknown>>`) would make
+ * `promise.then((x) => ...)` inside the collection infer `unknown` (or `any`)
+ * instead of its result. The elements are checked by {@link ValidCollection}.
+ */
+export type CompletionCollection = Iterable<object | ((signal: AbortSignal) => unknown)> & object;
+
+/**
+ * `C` when every element is an input ({@link AnyCompletionInput}); otherwise a
+ * type that `C` does not fit, so the call does not compile and the message
+ * names the element that is not an input. A `Map` does not fit either: it is
+ * read as `[key, value]` pairs today; keyed collections (`key` on every record)
+ * come in a later version.
+ */
+export type ValidCollection<C> = C &
+  Iterable<InputOf<C> & AnyCompletionInput> &
+  (C extends ReadonlyMap<unknown, unknown>
+    ? {
+        /** Never there: the compiler's message shows this key. */
+        'Pass [...map.values()]: Map collections are not supported yet': never;
+      }
+    : unknown);
+
 /** The result type of one {@link CompletionInput}. */
 export type CompletionValueOf<I> = I extends (signal: AbortSignal) => infer O ? ObservedValueOf<O> : ObservedValueOf<I>;
 
 /** The element type of a collection. */
 export type InputOf<C> = C extends Iterable<infer I> ? I : never;
 
+/** The result type of a collection's inputs (a union when they differ). */
+export type CollectionValueOf<C> = CompletionValueOf<InputOf<C>>;
+
+/* Records */
+
 /** What each emission is: the bare result, a tagged record, or a settled record. */
 export type EmitMode = 'value' | 'tagged' | 'settled';
 
-/** A result with its identity and the progress of its collection (`emit: 'tagged'`). */
-export interface Completion<T> {
-  /** The input's result. */
-  value: T;
+/**
+ * Where a record's input came from: the input itself, its place in its
+ * collection and the collection's size. Every origin fits this shape; the
+ * operators give the exact one for the collection: {@link SizedOrigin} for
+ * arrays, tuples and Sets, {@link LazyOrigin} for any other iterable.
+ */
+export interface CompletionOrigin {
+  /** The very object that was passed in. */
+  input: unknown;
   /** 0-based position of the input in its collection. */
   index: number;
-  /** The very object that was passed in. */
-  input: CompletionInput<T>;
-  /** Records emitted so far for this collection, this one included (1-based). */
-  completed: number;
-  /** Size of the collection. */
-  total: number;
-  /** 0-based index of the collection (always 0 in the creation form). */
-  batch: number;
+  /** The input's key, in a keyed collection. */
+  key?: unknown;
+  /** Size of the collection; `undefined` while a lazily read one is unfinished. */
+  total: number | undefined;
 }
 
-/** A per-input outcome (`emit: 'settled'`): exactly one per input. */
-export type Settled<T> =
-  | ({
+/**
+ * The origin of a record from an array or a `Set`, read whole: its size is
+ * known. From a tuple, `N` is the literal position, so `r.index === 0` narrows
+ * `r.value` to the first element's result.
+ */
+export interface SizedOrigin<I = unknown, N extends number = number> {
+  /** The very object that was passed in. */
+  input: I;
+  /** 0-based position of the input in its collection. */
+  index: N;
+  /** Size of the collection. */
+  total: number;
+}
+
+/**
+ * The origin of a record from an iterable that is neither an array nor a
+ * `Set` (a generator, `map.values()`, iterator helpers). Such collections are
+ * read whole today, but are read lazily in a coming version, when `total` is
+ * `undefined` until the end is found: the type says so already.
+ */
+export interface LazyOrigin<I = unknown> {
+  /** The very object that was passed in. */
+  input: I;
+  /** 0-based position of the input in its collection. */
+  index: number;
+  /** Size of the collection; `undefined` while a lazily read one is unfinished. */
+  total: number | undefined;
+}
+
+/**
+ * A result with its identity and the progress of its collection (`emit: 'tagged'`).
+ * `O` says where it came from ({@link CompletionOrigin}); the default is an
+ * array's origin with any input of `T`.
+ */
+export type Completion<T, O extends CompletionOrigin = SizedOrigin<CompletionInput<T>>> = {
+  /** The input's result. */
+  value: T;
+  /** Records emitted so far for this collection, this one included (1-based). */
+  completed: number;
+  /** 0-based index of the collection (always 0 in the creation form). */
+  batch: number;
+} & O;
+
+/**
+ * A per-input outcome (`emit: 'settled'`): exactly one per input. Narrow on
+ * `status`; `O` as in {@link Completion}.
+ */
+export type Settled<T, O extends CompletionOrigin = SizedOrigin<CompletionInput<T>>> = (
+  | {
       /** The input fulfilled. */
       status: 'fulfilled';
       /** Its result. */
       value: T;
-    } & Omit<Completion<T>, 'value'>)
-  | ({
+    }
+  | {
       /** The input failed (or missed a deadline). */
       status: 'rejected';
       /** Why: the input's error, or an `AsCompletedTimeoutError`. */
       reason: unknown;
-    } & Omit<Completion<T>, 'value'>);
+    }
+) & {
+  /** Records emitted so far for this collection, this one included (1-based). */
+  completed: number;
+  /** 0-based index of the collection (always 0 in the creation form). */
+  batch: number;
+} & O;
 
-/** Picks the element type from the `emit` option. */
-export type Emitted<T, E extends EmitMode> = E extends 'tagged' ? Completion<T> : E extends 'settled' ? Settled<T> : T;
+/** Picks the element type from the `emit` option, for results of type `T` from origin `O`. */
+export type Emitted<
+  T,
+  E extends EmitMode,
+  O extends CompletionOrigin = SizedOrigin<CompletionInput<T>>,
+> = E extends 'tagged' ? Completion<T, O> : E extends 'settled' ? Settled<T, O> : T;
+
+/**
+ * What an operator over the collection `C` emits with `emit: E`: the results,
+ * or records whose origin follows the collection: {@link SizedOrigin} for an
+ * array or a `Set`, with the literal `index` for each position of a tuple (a
+ * union discriminated by `index`), {@link LazyOrigin} for any other iterable.
+ */
+export type EmittedFrom<C, E extends EmitMode> = C extends readonly unknown[]
+  ? number extends C['length']
+    ? Emitted<CompletionValueOf<C[number]>, E, SizedOrigin<C[number]>>
+    : {
+        [K in keyof C]: Emitted<
+          CompletionValueOf<C[K]>,
+          E,
+          SizedOrigin<C[K], K extends `${infer N extends number}` ? N : number>
+        >;
+      }[number]
+  : C extends ReadonlySet<infer I>
+    ? Emitted<CompletionValueOf<I>, E, SizedOrigin<I>>
+    : C extends Iterable<infer I>
+      ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
+      : never;
+
+/**
+ * The pipeable form of {@link asCompleted} and {@link asCompletedWithTimeout}:
+ * generic in the collections its source emits, so it can be made before it
+ * meets its source (`const load = asCompleted({ emit: 'tagged' })`).
+ */
+export interface CompletionOperator<E extends EmitMode> {
+  /** Runs every collection from `source` as a batch. */
+  <C extends CompletionCollection>(source: Observable<ValidCollection<C>>): Observable<EmittedFrom<C, E>>;
+}
+
+/**
+ * The pipeable form of {@link firstCompleted} without a `predicate`: generic in
+ * the collections its source emits, so it can be made before it meets its source.
+ */
+export interface FirstCompletedOperator {
+  /** Emits the winner of every collection from `source`. */
+  <C extends CompletionCollection>(source: Observable<ValidCollection<C>>): Observable<CollectionValueOf<C>>;
+}
+
+/* Options */
 
 /** Options of {@link asCompleted}. */
 export interface AsCompletedOptions<E extends EmitMode = EmitMode> {
@@ -69,31 +211,50 @@ export interface AsCompletedOptions<E extends EmitMode = EmitMode> {
   emit?: E;
 }
 
-/** Options of {@link asCompletedWithTimeout}. */
-export interface AsCompletedTimeoutConfig<E extends EmitMode = EmitMode> extends AsCompletedOptions<E> {
-  /**
-   * One overall deadline in ms (or an absolute `Date`), counted from subscription
-   * (pipeable form: from each collection's arrival).
-   */
-  total?: number | Date;
-  /** A limit in ms per input, counted from when that input starts. */
-  each?: number;
-  /**
-   * What the `total` deadline does in `'value'`/`'tagged'` mode: `'error'`
-   * (default) errors with {@link AsCompletedTimeoutError}; `'complete'` completes
-   * quietly.
-   */
-  onTimeout?: 'error' | 'complete';
+/** The parts of an {@link AsCompletedTimeoutConfig} besides the limits. */
+export interface TimeoutConfigBase<E extends EmitMode = EmitMode> extends AsCompletedOptions<E> {
   /** Where time comes from; default `asyncScheduler` (virtual in `TestScheduler.run`). */
   scheduler?: SchedulerLike;
 }
 
-/** Options of {@link firstCompleted}. */
-export interface FirstCompletedOptions<T> {
+/**
+ * Options of {@link asCompletedWithTimeout}: `total`, `each` or both (at least
+ * one), and `onTimeout` only with `total`.
+ */
+export type AsCompletedTimeoutConfig<E extends EmitMode = EmitMode> =
+  | (TimeoutConfigBase<E> & {
+      /**
+       * One overall deadline in ms (or an absolute `Date`), counted from subscription
+       * (pipeable form: from each collection's arrival).
+       */
+      total: number | Date;
+      /** A limit in ms per input, counted from when that input starts. */
+      each?: number;
+      /**
+       * What the `total` deadline does in `'value'`/`'tagged'` mode: `'error'`
+       * (default) errors with {@link AsCompletedTimeoutError}; `'complete'` completes
+       * quietly.
+       */
+      onTimeout?: 'error' | 'complete';
+    })
+  | (TimeoutConfigBase<E> & {
+      /** No overall deadline. */
+      total?: undefined;
+      /** A limit in ms per input, counted from when that input starts. */
+      each: number;
+      /** Only with `total`: it governs the overall deadline. */
+      onTimeout?: undefined;
+    });
+
+/**
+ * Options of {@link firstCompleted}. A type-guard `predicate` narrows the result
+ * to `R`.
+ */
+export interface FirstCompletedOptions<T, R extends T = T> {
   /** How many inputs run at once; default `Infinity`. */
   concurrency?: number;
   /** Only a fulfilled result that passes this wins; default: any fulfilled result. */
-  predicate?: (value: T, index: number) => boolean;
+  predicate?: ((value: T, index: number) => value is R) | ((value: T, index: number) => boolean);
 }
 
 /** Options of {@link mergeCompletedThen}. */

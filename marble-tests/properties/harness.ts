@@ -13,7 +13,13 @@
 import fc from 'fast-check';
 import { concat, EMPTY, EmptyError, Observable, of, throwError, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { AsCompletedTimeoutError, asCompleted, asCompletedWithTimeout, type CompletionInput } from '../../src/index';
+import {
+  AsCompletedTimeoutError,
+  asCompleted,
+  asCompletedWithTimeout,
+  type AsCompletedTimeoutConfig,
+  type CompletionInput,
+} from '../../src/index';
 import {
   EMPTY_ERROR,
   errorOf,
@@ -383,15 +389,16 @@ export function buildCompletion(s: CompletionScenario, options: { totalAsDate?: 
     };
     let source: Observable<unknown>;
     if (s.pipeable === undefined) {
-      source = timed ? asCompletedWithTimeout(inputs[0], config) : asCompleted(inputs[0], config);
+      // `timed` guarantees `total` or `each`, which the config type cannot see here.
+      source = timed
+        ? asCompletedWithTimeout(inputs[0], config as AsCompletedTimeoutConfig)
+        : asCompleted(inputs[0], config);
     } else {
       const batches = probe.sequence<Array<CompletionInput<unknown>>>([
         ...s.batches.map((batch, b) => ({ frame: batch.at, value: inputs[b] })),
         { frame: s.pipeable.completeAt, complete: true as const },
       ]);
-      source = batches.pipe(
-        timed ? asCompletedWithTimeout(config as Parameters<typeof asCompletedWithTimeout>[0]) : asCompleted(config),
-      );
+      source = batches.pipe(timed ? asCompletedWithTimeout(config as AsCompletedTimeoutConfig) : asCompleted(config));
     }
     return { source, normalize };
   };
