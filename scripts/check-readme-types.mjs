@@ -8,7 +8,9 @@
 // - Each block is its own module, written to node_modules/.cache/readme-types/
 //   and compiled with the TypeScript API (strict, bundler resolution, DOM, node
 //   and jest types, decorators for the Angular recipe), `rxjs-as-completed`
-//   mapped to src/index.ts as an app would import it.
+//   mapped to src/index.ts as an app would import it. The Angular recipe's
+//   blocks compile against the root's @angular/core and @angular/common dev
+//   dependencies (types only; the app in examples/angular has its own install).
 // - A block may use the docs' running example without defining it: the
 //   PRELUDE below declares those names (`Item`, `ids`, `base`, `http`, the
 //   doc comments' `query$`, `backends`, ...) as globals. Whatever a block
