@@ -138,8 +138,8 @@ function reexecUnder(major: string, argv: string[]): number {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
-  const rest = argv.filter((arg, i) => arg !== '--node' && argv[i - 1] !== '--node' && !arg.startsWith('--node='));
-  const result = spawnSync(bin, [...process.execArgv, __filename, ...rest], { stdio: 'inherit', cwd: ROOT });
+  // The flag goes along: the child sees its own major and runs (and records the flag in `command`).
+  const result = spawnSync(bin, [...process.execArgv, __filename, ...argv], { stdio: 'inherit', cwd: ROOT });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
