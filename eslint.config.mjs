@@ -28,6 +28,12 @@ export default defineConfig(
     extends: [tseslint.configs.recommended],
   },
   {
+    // Run with tsx (diagrams): the recommended rules, without type information.
+    name: 'TypeScript scripts',
+    files: ['scripts/**/*.ts'],
+    extends: [tseslint.configs.recommended],
+  },
+  {
     files: ['jest.config.js'],
     languageOptions: { sourceType: 'commonjs' },
   },

@@ -3,10 +3,13 @@
  * `npm run bench -- --quick` (under a minute).
  *
  * Options: --quick, --only=w1,w2,... (w1..w6), --filter=<regex> (contender
- * names; baselines always run), --seed=N, --no-json.
+ * names; baselines always run), --seed=N, --no-json, --node=<major> (run the
+ * whole suite under that Node line, fetched by scripts/node-line.sh).
  * Prints one table per workload and the targets, and writes the whole record
- * as JSON to bench/results/ (git-ignored).
+ * as JSON to bench/results/ (git-ignored); `npm run bench:table` turns those
+ * records into the README's table.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { measureAbortCost, type AbortCost } from './workloads/abort.js';
@@ -97,24 +100,48 @@ interface Args {
   only: Set<string> | undefined;
   seed: number;
   json: boolean;
+  /** Node major line to run under (re-executes this script with that binary). */
+  node: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, filter: undefined, only: undefined, seed: SEED, json: true };
-  for (const arg of argv) {
+  const args: Args = { quick: false, filter: undefined, only: undefined, seed: SEED, json: true, node: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
     if (arg === '--quick') args.quick = true;
+    else if (arg === '--node') args.node = argv[++i];
+    else if (arg.startsWith('--node=')) args.node = arg.slice(7);
     else if (arg === '--no-json') args.json = false;
     else if (arg.startsWith('--only=')) args.only = new Set(arg.slice(7).split(','));
     else if (arg.startsWith('--seed=')) args.seed = Number(arg.slice(7));
     else if (arg.startsWith('--filter=')) args.filter = new RegExp(arg.slice(9));
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'npm run bench -- [--quick] [--only=w1,w2,w3,w4,w5,w6] [--filter=<regex on contender names>] [--seed=N] [--no-json]',
+        'npm run bench -- [--quick] [--only=w1,w2,w3,w4,w5,w6] [--filter=<regex on contender names>] [--seed=N] [--no-json] [--node <major>]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
   }
+  if (args.node !== undefined && !/^\d+$/.test(args.node)) {
+    throw new Error(`Expected --node to be a Node major version such as 24, got ${args.node}`);
+  }
   return args;
+}
+
+/**
+ * `--node 24` on another Node: fetch that line (cached) and run this very
+ * script under it with the same flags, so every workload, the memory child
+ * processes included (they use process.execPath), runs on it.
+ */
+function reexecUnder(major: string, argv: string[]): number {
+  const bin = execFileSync('bash', [join(ROOT, 'scripts', 'node-line.sh'), major], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  // The flag goes along: the child sees its own major and runs (and records the flag in `command`).
+  const result = spawnSync(bin, [...process.execArgv, __filename, ...argv], { stdio: 'inherit', cwd: ROOT });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
 }
 
 export interface Results {
@@ -159,6 +186,10 @@ const NOTES: Record<string, string[]> = {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.node !== undefined && process.versions.node.split('.')[0] !== args.node) {
+    process.exitCode = reexecUnder(args.node, process.argv.slice(2));
+    return;
+  }
   const config = args.quick ? QUICK : FULL;
   const wanted = (w: string) => !args.only || args.only.has(w);
   const started = Date.now();
@@ -171,7 +202,11 @@ async function main(): Promise<void> {
 
   if (!hasGc) log('warning: run with --expose-gc (npm run bench does) so gc() runs between runs');
   const m = machine(ROOT);
-  const command = `npm run bench${args.quick ? ' -- --quick' : ''}`;
+  const major = process.versions.node.split('.')[0];
+  const flags = [args.quick && '--quick', args.only && `--only=${[...args.only].join(',')}`, args.node && `--node ${major}`]
+    .filter(Boolean)
+    .join(' ');
+  const command = `npm run bench${flags ? ` -- ${flags}` : ''}`;
   print(`rxjs-as-completed benchmark (${config.mode}), seed ${args.seed}`);
   print(`Machine: ${describeMachine(m)}`);
   print(`Command: ${command}`);
@@ -304,7 +339,11 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, `${config.mode}-${stamp}.json`), json);
     writeFileSync(join(dir, `latest-${config.mode}.json`), json);
     writeFileSync(join(dir, `latest-${config.mode}.md`), `${out.join('\n')}\n`);
-    log(`Wrote bench/results/${config.mode}-${stamp}.json (and latest-${config.mode}.json / .md)`);
+    // Per Node line too, for the README table (Node 24 columns, Node 20 for W2/W4).
+    writeFileSync(join(dir, `latest-${config.mode}-node${major}.json`), json);
+    log(
+      `Wrote bench/results/${config.mode}-${stamp}.json (and latest-${config.mode}.json / .md, latest-${config.mode}-node${major}.json)`,
+    );
   }
 }
 

@@ -168,11 +168,20 @@ describe('examples/node-pipeline', () => {
     });
     await expect(run).rejects.toBe(broken);
     expect(await server.log.idle()).toBe(true);
-    expect(server.log.since(mark).map((r) => [r.tag, r.outcome])).toEqual([
-      ['5', 'answered'],
-      ['3000', 'aborted'],
-      ['3001', 'aborted'],
-    ]);
+    // 3001 starts when 5 frees its slot, in the same turn as 5's line fails the output
+    // (a stream reports a write error a tick later), so its request is aborted at the
+    // server or, as fetch may not have sent it yet, never reaches it: timing decides.
+    const seen = server.log.since(mark).map((r) => [r.tag, r.outcome]);
+    expect(seen[0]).toEqual(['5', 'answered']);
+    const cancelled = seen.slice(1).sort();
+    expect(cancelled).toEqual(
+      cancelled.length > 1
+        ? [
+            ['3000', 'aborted'],
+            ['3001', 'aborted'],
+          ]
+        : [['3000', 'aborted']],
+    );
   });
 
   it('reads one id per line, skipping blank lines and # comments', async () => {

@@ -26,6 +26,21 @@ export const attachers = {
     for (let i = 0; i < promises.length; i++) promises[i].then(onValue, onError);
     return undefined;
   }) as Attach,
+  /**
+   * The floor for `emit: 'tagged'`: the same loop with one closure per promise
+   * (capturing its index), the least a per-input record needs.
+   */
+  bareLoopClosure: ((promises, sink) => {
+    let left = promises.length;
+    const onError = (error: unknown) => sink.error(error);
+    for (let i = 0; i < promises.length; i++) {
+      promises[i].then((value: number) => {
+        sink.next(value === i ? value : -1);
+        if (--left === 0) sink.complete();
+      }, onError);
+    }
+    return undefined;
+  }) as Attach,
   asCompleted: ((promises, sink) => asCompleted(promises).subscribe(sink)) as Attach,
   asCompletedTagged: ((promises, sink) => asCompleted(promises, { emit: 'tagged' }).subscribe(sink)) as Attach,
   mergeAll: ((promises, sink) => from(promises).pipe(mergeAll()).subscribe(sink)) as Attach,
@@ -120,7 +135,11 @@ export function promiseCases(sizes: number[], seed: number, options: PromiseCase
       contenders: [
         contender('bare .then loop', attachers.bareLoop, { baseline: true }),
         contender('asCompleted', attachers.asCompleted),
-        contender("asCompleted emit:'tagged'", attachers.asCompletedTagged, { resultOf: taggedValue }),
+        contender('bare .then loop, a closure per promise', attachers.bareLoopClosure),
+        contender("asCompleted emit:'tagged'", attachers.asCompletedTagged, {
+          resultOf: taggedValue,
+          compareTo: 'bare .then loop, a closure per promise',
+        }),
         contender('rxjs from(ps).pipe(mergeAll())', attachers.mergeAll, {
           skip: why(options.mergeAllMax, 'not run: quadratic, a single run takes minutes at this N'),
           reps: n > 2e4 ? options.mergeAllReps : undefined,
