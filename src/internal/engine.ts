@@ -61,7 +61,7 @@ export class Engine {
     readonly subscriber: Subscriber<unknown>,
     /** At most this many slots run at once, across lanes (`concurrency`). */
     private readonly budget: number,
-    /** Lanes in priority order: when a slot frees, the first lane with waiting work wins. */
+    /** Lanes in priority order: when budget frees, the first lane with waiting work (and room under its cap) wins. */
     private readonly lanes: readonly Lane[],
   ) {
     // The one teardown of this subscription: runs on unsubscribe, error or
