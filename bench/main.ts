@@ -203,7 +203,11 @@ async function main(): Promise<void> {
   if (!hasGc) log('warning: run with --expose-gc (npm run bench does) so gc() runs between runs');
   const m = machine(ROOT);
   const major = process.versions.node.split('.')[0];
-  const flags = [args.quick && '--quick', args.only && `--only=${[...args.only].join(',')}`, args.node && `--node ${major}`]
+  const flags = [
+    args.quick && '--quick',
+    args.only && `--only=${[...args.only].join(',')}`,
+    args.node && `--node ${major}`,
+  ]
     .filter(Boolean)
     .join(' ');
   const command = `npm run bench${flags ? ` -- ${flags}` : ''}`;

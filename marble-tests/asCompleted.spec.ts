@@ -9,7 +9,6 @@ describe('asCompleted', () => {
   describe('creation form', () => {
     it('emits each result when its input finishes, in completion order, not input order', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ------a|');
         const aSubs = '   ^------!';
         const b = cold('  --b|');
@@ -27,7 +26,6 @@ describe('asCompleted', () => {
 
     it('takes the last value of one observable input (as lastValueFrom), then completes', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -x-y-z|');
         const aSubs = '   ^-----!';
         const expected = '------(z|)';
@@ -47,7 +45,6 @@ describe('asCompleted', () => {
       createTestScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
         // The hot input's messages are scheduled before the cold inputs are
         // subscribed, so in frame 4 its completion runs first although it is last.
-        // prettier-ignore
         const a = cold('  ---a|');
         const aSubs = '   ^---!';
         const b = cold('  ---b|');
@@ -65,7 +62,6 @@ describe('asCompleted', () => {
 
     it('emits synchronous inputs in input order on subscription, ahead of earlier asynchronous ones', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --------a|');
         const aSubs = '   ^--------!';
         const expected = '(bcd)----(a|)';
@@ -78,7 +74,6 @@ describe('asCompleted', () => {
 
     it('treats the same object twice as two inputs with two results', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --a|');
         const aSubs = '   ^--!';
         const expected = '---(aa|)';
@@ -91,7 +86,6 @@ describe('asCompleted', () => {
     it('re-reads the collection, re-calls factories and re-subscribes on every subscription', () => {
       let calls = 0;
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('   --a|');
         const firstSub = ' ^';
         const secondSub = '---^';
@@ -114,7 +108,6 @@ describe('asCompleted', () => {
 
     it('reads an exhausted generator as an empty collection on the next subscription', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('   --a|');
         const aSubs = '    ^--!';
         const firstSub = ' ^';
@@ -136,7 +129,6 @@ describe('asCompleted', () => {
       const boom = new Error('iteration failed');
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --a|');
         const expected = '#';
 
@@ -153,7 +145,6 @@ describe('asCompleted', () => {
     it('errors with EmptyError when an observable input completes without a value, unsubscribing the others', () => {
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --|');
         const aSubs = '   ^-!';
         const b = cold('  -----b|');
@@ -169,7 +160,6 @@ describe('asCompleted', () => {
 
     it('fails fast: keeps earlier results, delivers the error and unsubscribes every other input', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ------a|');
         const aSubs = '   ^--!';
         const b = cold('  ---#');
@@ -189,7 +179,6 @@ describe('asCompleted', () => {
       const signals: AbortSignal[] = [];
       let queuedCalled = false;
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -----a|');
         const aSubs = '   ^-!';
         const b = cold('  --#');
@@ -216,7 +205,6 @@ describe('asCompleted', () => {
       const boom = new Error('factory failed');
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ---a|');
         const aSubs = '   (^!)';
         const expected = '#';
@@ -236,7 +224,6 @@ describe('asCompleted', () => {
     it('treats an element that is not an input as a TypeError failure naming its index', () => {
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ---a|');
         const aSubs = '   (^!)';
         const expected = '#';
@@ -257,7 +244,6 @@ describe('asCompleted', () => {
 
     it('starts queued inputs in input order as concurrency slots free', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ----a|');
         const aSubs = '   ^----!';
         const b = cold('  --b|');
@@ -279,7 +265,6 @@ describe('asCompleted', () => {
     it('runs synchronous inputs one at a time with concurrency 1, still in input order', () => {
       let calls = 0;
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const c = cold('  -----c|');
         const cSubs = '   ^-----!';
         const expected = '(ab)--(c|)';
@@ -298,7 +283,6 @@ describe('asCompleted', () => {
       const signals: Record<string, AbortSignal> = {};
       let queuedCalled = false;
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ------a|');
         const aSubs = '   ^---!';
         const b = cold('  --b|');
@@ -330,7 +314,6 @@ describe('asCompleted', () => {
     it('calls no further factory when unsubscribed from inside a synchronous emission (take(1))', () => {
       let calls = 0;
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const d = cold('  d|');
         const expected = '(a|)';
 
@@ -349,7 +332,6 @@ describe('asCompleted', () => {
       const seen: Completion<string>[] = [];
       const given: unknown[] = [];
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ---a|');
         const aSubs = '   ^---!';
         const b = cold('  -b|');
@@ -371,7 +353,6 @@ describe('asCompleted', () => {
 
     it("fails fast with emit: 'tagged' too", () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ---a|');
         const aSubs = '   ^-!';
         const b = cold('  b|');
@@ -392,7 +373,6 @@ describe('asCompleted', () => {
     it("emits exactly one Settled record per input with emit: 'settled' and never errors because of an input", () => {
       const seen: Settled<string>[] = [];
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -------a|');
         const aSubs = '   ^-------!';
         const b = cold('  -----#');
@@ -420,7 +400,6 @@ describe('asCompleted', () => {
     it("treats a factory that returns no ObservableInput as a TypeError failure (emit: 'settled')", () => {
       const seen: Settled<string>[] = [];
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --a|');
         const aSubs = '   ^--!';
         const expected = 'x--(y|)';
@@ -443,7 +422,6 @@ describe('asCompleted', () => {
   describe('pipeable form', () => {
     it('runs each source value as a batch of its own and completes when the source and every batch have', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('      ---a|');
         const aSubs = '      -^---!';
         const b = cold('      -b|');
@@ -468,7 +446,6 @@ describe('asCompleted', () => {
 
     it('waits for the source to complete after every batch is done; an empty batch adds nothing', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     -a|');
         const aSubs = '      ^-!';
         const source = cold('x-y----|', { x: [a], y: [] as (typeof a)[] });
@@ -483,7 +460,6 @@ describe('asCompleted', () => {
 
     it('shares one concurrency budget across batches, starting inputs in arrival order', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     --a|');
         const aSubs = '      ^--!';
         const b = cold('        -b|');
@@ -504,7 +480,6 @@ describe('asCompleted', () => {
 
     it('fails fast across batches: an input error unsubscribes the source and every other batch', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     -----a|');
         const aSubs = '      ^---!';
         const b = cold('       --#');
@@ -522,7 +497,6 @@ describe('asCompleted', () => {
 
     it('tears every batch down when the source errors', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('      -----a|');
         const aSubs = '      -^--!';
         const b = cold('      -b|');
@@ -541,7 +515,6 @@ describe('asCompleted', () => {
     it('errors with a TypeError when a source value is not a collection', () => {
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     -----a|');
         const aSubs = '      ^--!';
         const source = cold('x--y--|', { x: [a], y: 42 as never });
@@ -564,7 +537,6 @@ describe('asCompleted', () => {
 
     it('tears the source and every batch down on an early unsubscribe', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     ----a|');
         const aSubs = '      ^--!';
         const b = cold('       -b|');
@@ -588,7 +560,6 @@ describe('asCompleted', () => {
           calls++;
           return of(value);
         };
-        // prettier-ignore
         const source = cold('(xy|)', { x: [factory('a'), factory('b')], y: [factory('c')] });
         const sourceSubs = ' (^!)';
         const expected = '   (a|)';

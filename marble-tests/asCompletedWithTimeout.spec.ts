@@ -25,7 +25,6 @@ describe('asCompletedWithTimeout', () => {
       const caught: Caught = {};
       let signal: AbortSignal | undefined;
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --a|');
         const aSubs = '   ^--!';
         const b = cold('  ------b|');
@@ -58,7 +57,6 @@ describe('asCompletedWithTimeout', () => {
         // The hot input's completion is scheduled before the deadline timer, so it
         // runs first in frame 5: it still loses, but it has finished, so its signal
         // is not aborted (b's, still running, is).
-        // prettier-ignore
         const a = cold('  ---a|');
         const aSubs = '   ^---!';
         const b = cold('  ----b|');
@@ -87,7 +85,6 @@ describe('asCompletedWithTimeout', () => {
     it('clears the timer at once when every input finishes early', () => {
       const testScheduler = createTestScheduler();
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --a|');
         const aSubs = '   ^--!';
         const b = cold('  -b|');
@@ -113,7 +110,6 @@ describe('asCompletedWithTimeout', () => {
 
     it("completes quietly at the deadline with onTimeout: 'complete'; running inputs are torn down, queued ones never start", () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --a|');
         const aSubs = '   ^--!';
         const b = cold('  --------b|');
@@ -135,7 +131,6 @@ describe('asCompletedWithTimeout', () => {
     it("emits a rejected record per unfinished input, running or queued, in index order, then completes (emit: 'settled')", () => {
       const seen: Settled<string>[] = [];
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --------a|');
         const aSubs = '   ^-----!';
         const b = cold('  --b|');
@@ -169,7 +164,6 @@ describe('asCompletedWithTimeout', () => {
 
     it("emits tagged records before the deadline error (emit: 'tagged')", () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -----a|');
         const aSubs = '   ^---!';
         const b = cold('  -b|');
@@ -190,7 +184,6 @@ describe('asCompletedWithTimeout', () => {
     it('takes a Date as the deadline', () => {
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --a|');
         const aSubs = '   ^--!';
         const b = cold('  -----b|');
@@ -214,7 +207,6 @@ describe('asCompletedWithTimeout', () => {
       const testScheduler = createTestScheduler();
       const caught: Caught = {};
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --a|');
         const aSubs = '   ^--!';
         const b = cold('  -------b|');
@@ -239,7 +231,6 @@ describe('asCompletedWithTimeout', () => {
       const caught: Caught = {};
       let signal: AbortSignal | undefined;
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --a|');
         const aSubs = '   ^--!';
         const b = cold('  ------b|');
@@ -274,7 +265,6 @@ describe('asCompletedWithTimeout', () => {
         // b finishes in its limit's frame, before the limit's timer runs (the
         // timer was re-armed after b started): b loses, but having finished, its
         // signal is not aborted.
-        // prettier-ignore
         const a = cold('  ---a|');
         const aSubs = '   ^---!';
         const b = cold('      ----b|');
@@ -305,7 +295,6 @@ describe('asCompletedWithTimeout', () => {
     it('combines with a total deadline: whichever comes first', () => {
       const seen: Settled<string>[] = [];
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -a|');
         const aSubs = '   ^-!';
         const b = cold('  --------b|');
@@ -331,7 +320,6 @@ describe('asCompletedWithTimeout', () => {
     it('leaves no timer behind after completing when an expiry started a queued input', () => {
       const testScheduler = createTestScheduler();
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -');
         const aSubs = '   ^---------!';
         const b = cold('            --b|');
@@ -353,7 +341,6 @@ describe('asCompletedWithTimeout', () => {
     it('leaves no timer behind after an unsubscribe when an expiry started a queued input', () => {
       const testScheduler = createTestScheduler();
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -');
         const aSubs = '   ^---------!';
         const b = cold('            ----b|');
@@ -377,7 +364,6 @@ describe('asCompletedWithTimeout', () => {
     it('tears every input down and clears the timers on an early unsubscribe', () => {
       const testScheduler = createTestScheduler();
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ------a|');
         const aSubs = '   ^---!';
         const b = cold('  --b|');
@@ -399,7 +385,6 @@ describe('asCompletedWithTimeout', () => {
     it('fails fast on an input error, unsubscribing the others and clearing every timer', () => {
       const testScheduler = createTestScheduler();
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --#');
         const aSubs = '   ^-!';
         const b = cold('  -----b|');
@@ -416,7 +401,6 @@ describe('asCompletedWithTimeout', () => {
     it("stops emitting deadline records when unsubscribed from inside one of them (emit: 'settled', take(2))", () => {
       const testScheduler = createTestScheduler();
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ------a|');
         const aSubs = '   ^----!';
         const b = cold('  -------b|');
@@ -441,7 +425,6 @@ describe('asCompletedWithTimeout', () => {
       const testScheduler = createTestScheduler();
       let calls = 0;
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const c = cold('  --c|');
         const expected = '(a|)';
 
@@ -459,7 +442,6 @@ describe('asCompletedWithTimeout', () => {
 
     it('lets synchronous inputs win even against a deadline of 0', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const c = cold('  -c|');
         const cSubs = '   (^!)';
         const expected = '(ab|)';
@@ -474,7 +456,6 @@ describe('asCompletedWithTimeout', () => {
   describe('pipeable form', () => {
     it("counts each batch's deadline from that batch's arrival", () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     --a|');
         const aSubs = '      ^--!';
         const b = cold('     -----b|');
@@ -502,7 +483,6 @@ describe('asCompletedWithTimeout', () => {
 
     it("emits rejected records per batch at that batch's deadline (emit: 'settled')", () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     -----a|');
         const aSubs = '      ^---!';
         const b = cold('        -b|');
@@ -525,7 +505,6 @@ describe('asCompletedWithTimeout', () => {
     it('errors the whole stream at one batch deadline, tearing the source and the other batches down', () => {
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     ------a|');
         const aSubs = '      ^----!';
         const b = cold('       -b|');
@@ -554,7 +533,6 @@ describe('asCompletedWithTimeout', () => {
       const testScheduler = createTestScheduler();
       let probe: { frames?: number[] } = {};
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     -a|');
         const aSubs = '      ^-!';
         const source = cold('x---------|', { x: [a] });

@@ -13,7 +13,6 @@ describe('firstCompleted', () => {
     it('emits the first fulfilled result, completes, and unsubscribes and aborts every other input in that frame', () => {
       const signals: Record<string, AbortSignal> = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -----a|');
         const aSubs = '   ^--!';
         const b = cold('  --b|');
@@ -39,7 +38,6 @@ describe('firstCompleted', () => {
 
     it('emits the result of a single input, then completes', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -x-a|');
         const aSubs = '   ^---!';
         const expected = '----(a|)';
@@ -51,7 +49,6 @@ describe('firstCompleted', () => {
 
     it('lets the first of two same-frame finishes win, in the order the scheduler runs them', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --a|');
         const aSubs = '   ^--!';
         const b = cold('  --b|');
@@ -66,7 +63,6 @@ describe('firstCompleted', () => {
 
     it('skips failures, including an input that completes without a value', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -#');
         const aSubs = '   ^!';
         const b = cold('  --|');
@@ -88,7 +84,6 @@ describe('firstCompleted', () => {
     it('emits the first result that passes the predicate, called with (value, index)', () => {
       const calls: Array<[string, number]> = [];
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -----a|');
         const aSubs = '   ^---!';
         const b = cold('  -b|');
@@ -117,7 +112,6 @@ describe('firstCompleted', () => {
       const errorB = new Error('b failed');
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ----#', undefined, errorA);
         const aSubs = '   ^---!';
         const b = cold('  -#', undefined, errorB);
@@ -144,7 +138,6 @@ describe('firstCompleted', () => {
     it('errors with an AggregateError of every failure when all inputs fail', () => {
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ---#', undefined, 'A');
         const aSubs = '   ^--!';
         const b = cold('  --|');
@@ -177,7 +170,6 @@ describe('firstCompleted', () => {
       const boom = new Error('predicate failed');
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  -a|');
         const aSubs = '   ^-!';
         const b = cold('  ---b|');
@@ -201,7 +193,6 @@ describe('firstCompleted', () => {
     it('lets the first synchronous result win and calls no further factory', () => {
       let calls = 0;
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const d = cold('  d|');
         const expected = '(b|)';
 
@@ -222,7 +213,6 @@ describe('firstCompleted', () => {
 
     it('starts queued inputs in input order as failures free slots, and none after the winner', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  --#');
         const aSubs = '   ^-!';
         const b = cold('  ---#');
@@ -246,7 +236,6 @@ describe('firstCompleted', () => {
     it('tears every input down on an early unsubscribe', () => {
       const signals: AbortSignal[] = [];
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('  ----a|');
         const aSubs = '   ^-!';
         const b = cold('  ---b|');
@@ -266,7 +255,6 @@ describe('firstCompleted', () => {
   describe('pipeable form', () => {
     it('emits a winner per batch and completes when the source and every batch have', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     ---a|');
         const aSubs = '      ^-!';
         const b = cold('     -b|');
@@ -291,7 +279,6 @@ describe('firstCompleted', () => {
     it('errors with an AggregateError when a batch has no qualifier, tearing the source and other batches down', () => {
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a = cold('     -----a|');
         const aSubs = '      ^---!';
         const b = cold('       --#');
@@ -316,7 +303,6 @@ describe('firstCompleted', () => {
           calls++;
           return of(value);
         };
-        // prettier-ignore
         const source = cold('(xy|)', { x: [factory('a'), factory('b')], y: [factory('c')] });
         const sourceSubs = ' (^!)';
         const expected = '   (a|)';

@@ -16,14 +16,12 @@ type Cold<T> = Observable<T> & Pick<ReturnType<RunHelpers['cold']>, 'subscriptio
  * A fresh set of cold observables per call, so each run has its own subscriptions.
  */
 function fanOutScenario({ cold }: RunHelpers) {
-  // prettier-ignore
   const stage1: Record<string, Cold<string[]>> = {
     a: cold('------------------------------(l|)', { l: ['d', 'e'] }),
     b: cold('----------(m|)', { m: ['f', 'g', 'h'] }),
     c: cold('--------------------(n|)', { n: ['i'] }),
   };
 
-  // prettier-ignore
   const stage2: Record<string, Cold<string>> = {
     d: cold('---(D|)'),
     e: cold('------(E|)'),
@@ -63,7 +61,6 @@ describe('mergeCompletedThen', () => {
 
         // b's children start at frame 10, c's at 20, a's at 30: while a's stage 1
         // still runs. forkJoin starts every child at frame 30.
-        // prettier-ignore
         const a1Subs = '        ^-----------------------------!';
         const b1Subs = '        ^---------!';
         const c1Subs = '        ^-------------------!';
@@ -104,7 +101,6 @@ describe('mergeCompletedThen', () => {
     it('shares a number concurrency between both stages, giving a freed slot to stage 2 first', () => {
       // a's children d and e take the slots freed at 10 and 20 while c's stage 1
       // waits until frame 30.
-      // prettier-ignore
       testStageScheduling(2, {
         a1: '      ^---------!',
         b1: '      ^------------------------!',
@@ -134,7 +130,6 @@ describe('mergeCompletedThen', () => {
 
     it("emits exact tagged records { value, item, itemIndex, child, childIndex, completed, batch } (emit: 'tagged')", () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a1 = cold(' ---(l|)', { l: ['c', 'd'] });
         const a1Subs = '  ^--!';
         const b1 = cold(' -(m|)', { m: ['e'] });
@@ -169,7 +164,6 @@ describe('mergeCompletedThen', () => {
       const boom = new Error('stage 1 of b failed');
       const seen: ThenSettled<string, string, string>[] = [];
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a1 = cold(' --(l|)', { l: ['d', 'e'] });
         const a1Subs = '  ^-!';
         const b1 = cold(' ---#', undefined, boom);
@@ -210,7 +204,6 @@ describe('mergeCompletedThen', () => {
 
     it('fails fast on a stage-2 error: tears down running stage-1 and stage-2 work', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a1 = cold(' -(l|)', { l: ['c', 'd'] });
         const a1Subs = '  ^!';
         const b1 = cold(' ------(m|)', { m: ['e'] });
@@ -239,7 +232,6 @@ describe('mergeCompletedThen', () => {
     it('fails the item with a TypeError when its stage-1 result is not iterable', () => {
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a1 = cold(' --(n|)', { n: 42 });
         const a1Subs = '  ^-!';
         const b1 = cold(' -----(m|)', { m: ['c'] });
@@ -265,7 +257,6 @@ describe('mergeCompletedThen', () => {
       const firstCalls: Array<[string, number, AbortSignal]> = [];
       const thenCalls: Array<[string, string, AbortSignal]> = [];
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a1 = cold(' -(l|)', { l: ['c'] });
         const a1Subs = '  ^!';
         const b1 = cold(' -------(m|)', { m: ['d'] });
@@ -298,7 +289,6 @@ describe('mergeCompletedThen', () => {
 
     it('completes at once for no items, and an item with no children adds nothing', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a1 = cold(' --(l|)', { l: [] as string[] });
         const a1Subs = '  ^-!';
         const expected = '--|';
@@ -330,7 +320,6 @@ describe('mergeCompletedThen', () => {
   describe('pipeable form', () => {
     it('runs each source value as a batch and completes when the source and every batch have', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a1 = cold('    -(l|)', { l: ['c'] });
         const a1Subs = '     ^!';
         const b1 = cold('       -(m|)', { m: ['d'] });
@@ -362,7 +351,6 @@ describe('mergeCompletedThen', () => {
 
     it('shares one budget across batches, stage 2 of an earlier batch before stage 1 of a later one', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a1 = cold('    --(l|)', { l: ['c'] });
         const a1Subs = '     ^-!';
         const b1 = cold('         -(m|)', { m: ['d'] });
@@ -391,7 +379,6 @@ describe('mergeCompletedThen', () => {
 
     it('tears every batch down when the source errors', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-        // prettier-ignore
         const a1 = cold('    -(l|)', { l: ['c'] });
         const a1Subs = '     ^!';
         const c = cold('      ----(C|)');
@@ -421,14 +408,12 @@ function testStageScheduling(
   marbles: Record<'expected' | 'a1' | 'b1' | 'c1' | 'd' | 'e' | 'f' | 'g', string>,
 ): void {
   createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-    // prettier-ignore
     const stage1: Record<string, Cold<string[]>> = {
       a: cold('----------(l|)', { l: ['d', 'e'] }),
       b: cold('-------------------------(m|)', { m: ['f'] }),
       c: cold('-----(n|)', { n: ['g'] }),
     };
 
-    // prettier-ignore
     const stage2: Record<string, Cold<string>> = {
       d: cold('----------(D|)'),
       e: cold('----------(E|)'),

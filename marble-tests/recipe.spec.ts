@@ -109,7 +109,6 @@ describe('ItemsLoader (marble recipe)', () => {
 
   it("requests a category's items as soon as that category's list is in", () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      // prettier-ignore
       const books = cold('-----x|', { x: [1] });
       // prettier-ignore
       const games = cold('-y|',     { y: [3] });

@@ -1,5 +1,5 @@
 import type { Observable, OperatorFunction } from 'rxjs';
-import { isPipeableCall, runBatches, runCollection } from './internal/operate.js';
+import { isPipeableCall, runBatches, runCollection } from './internal/run.js';
 import { AS_COMPLETED_OPTIONS, asCompletedPlan } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
 import type {

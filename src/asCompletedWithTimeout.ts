@@ -1,5 +1,5 @@
 import type { Observable, OperatorFunction } from 'rxjs';
-import { runBatches, runCollection } from './internal/operate.js';
+import { runBatches, runCollection } from './internal/run.js';
 import { timeoutPlan } from './internal/plans.js';
 import { assertCollection, isCollection } from './internal/validate.js';
 import type {

@@ -1,5 +1,5 @@
 import type { Observable, ObservableInput, OperatorFunction } from 'rxjs';
-import { runBatches, runCollection } from './internal/operate.js';
+import { runBatches, runCollection } from './internal/run.js';
 import { thenPlan } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
 import type { EmitMode, MergeCompletedThenOptions, ThenEmitted } from './types.js';

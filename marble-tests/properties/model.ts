@@ -4,6 +4,15 @@
  * returns what the operator must emit, frame by frame, and when each input must
  * be subscribed and unsubscribed.
  *
+ * What this is for. It is a plain reference of the engine, on purpose shaped
+ * like it (pump, release, close) but without its performance tricks: arrays
+ * and linear scans instead of slot tables and head-index queues, a callback
+ * pair per input instead of shared callbacks, a timer per limit instead of one
+ * per collection. The properties compare the two, so they check the tricks.
+ * It is not a second specification: new behaviour gets invariant properties
+ * first (as `reentrancy.spec.ts` does for user code acting back on the
+ * engine), and a model only where order and counting rules need one.
+ *
  * The tie rule. The clock follows the one rule a virtual-time scheduler has:
  * actions run by frame, and within a frame in the order they were scheduled.
  * From the SPEC and the engine, the operator schedules, in this order:

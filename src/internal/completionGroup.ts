@@ -1,6 +1,7 @@
 import type { Completion, EmitMode, Settled } from '../types.js';
 import { inputName } from './validate.js';
-import { Group, type Engine, type Lane } from './engine.js';
+import type { Engine } from './engine.js';
+import { Group, type Lane } from './group.js';
 
 /** One collection of `asCompleted`: each outcome becomes an emission by `emit` mode. */
 export class CompletionGroup extends Group {
@@ -27,7 +28,7 @@ export class CompletionGroup extends Group {
     return inputName(index, this.batch);
   }
 
-  settled(index: number, ok: boolean, value: unknown): void {
+  outcome(index: number, ok: boolean, value: unknown): void {
     switch (this.emitMode) {
       case 'value':
         if (!ok) return this.engine.fail(value);
@@ -37,7 +38,7 @@ export class CompletionGroup extends Group {
         if (!ok) return this.engine.fail(value);
         return this.engine.emit(this.tagged(index, value));
       case 'settled':
-        return this.engine.emit(this.settledRecord(index, ok, value));
+        return this.engine.emit(this.recordOf(index, ok, value));
     }
   }
 
@@ -52,7 +53,8 @@ export class CompletionGroup extends Group {
     };
   }
 
-  protected settledRecord(index: number, ok: boolean, outcome: unknown): Settled<unknown> {
+  /** The `'settled'` record of slot `index`. */
+  protected recordOf(index: number, ok: boolean, outcome: unknown): Settled<unknown> {
     const input = this.inputs[index] as Completion<unknown>['input'];
     const completed = ++this.completed;
     return ok

@@ -2,7 +2,8 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { AsCompletedTimeoutError, type AsCompletedTimeoutInfo } from '../AsCompletedTimeoutError.js';
 import type { EmitMode } from '../types.js';
 import { CompletionGroup } from './completionGroup.js';
-import { RUNNING, type Engine, type Lane } from './engine.js';
+import type { Engine } from './engine.js';
+import { RUNNING, type Lane } from './group.js';
 
 /**
  * Timers hold at most 2^31 - 1 ms (about 24.8 days; Node fires longer ones at
@@ -29,8 +30,8 @@ export interface TimeoutPlan {
 export class TimedGroup extends CompletionGroup {
   /** Scheduler time of the overall deadline, if any. */
   deadlineAt: number | undefined;
-  /** The overall limit in ms (for a `Date`: from the arrival to that date). */
-  private limit = 0;
+  /** The overall deadline in ms (for a `Date`: from the arrival to that date). */
+  private totalMs = 0;
   private timer: Subscription | undefined;
   /** Scheduler time each slot started (with an `each` limit). */
   private readonly startedAt: Float64Array | undefined;
@@ -65,10 +66,10 @@ export class TimedGroup extends CompletionGroup {
     this.virtual = keepsVirtualTime(scheduler);
     if (total === undefined) return;
     const now = scheduler.now();
-    this.limit = typeof total === 'number' ? total : Math.max(0, total.getTime() - now);
-    this.deadlineAt = now + this.limit;
+    this.totalMs = typeof total === 'number' ? total : Math.max(0, total.getTime() - now);
+    this.deadlineAt = now + this.totalMs;
     // Armed before any input starts, so it wins same-frame ties in virtual time.
-    this.arm(this.limit);
+    this.arm(this.totalMs);
   }
 
   private arm(delay: number): void {
@@ -143,8 +144,8 @@ export class TimedGroup extends CompletionGroup {
 
   /** The first started slot still running, if any. */
   private nextToExpire(): number | undefined {
-    while (this.expiryHead < this.next && this.state[this.expiryHead] !== RUNNING) this.expiryHead++;
-    return this.expiryHead < this.next ? this.expiryHead : undefined;
+    while (this.expiryHead < this.nextToStart && this.state[this.expiryHead] !== RUNNING) this.expiryHead++;
+    return this.expiryHead < this.nextToStart ? this.expiryHead : undefined;
   }
 
   /** Expires, in start order, every running slot whose limit is due by `now`. */
@@ -165,7 +166,7 @@ export class TimedGroup extends CompletionGroup {
     this.fired = true;
     this.closing();
     const { engine } = this;
-    const error = new AsCompletedTimeoutError(snapshot(this, 'total', this.limit, undefined));
+    const error = new AsCompletedTimeoutError(snapshot(this, 'total', this.totalMs, undefined));
     if (this.emitMode === 'settled') {
       engine.giveUp(this, error);
     } else if (this.plan.onTimeout === 'error') {
@@ -198,7 +199,7 @@ function snapshot(
   index: number | undefined,
 ): AsCompletedTimeoutInfo {
   const at = group.events;
-  const started = group.next;
+  const started = group.nextToStart;
   const finishedAt = group.finishedAt!;
   let lists: { pending: number[]; queued: number[] } | undefined;
   const read = () => {

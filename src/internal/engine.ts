@@ -1,5 +1,8 @@
 /**
- * The completion core behind every operator of this package.
+ * The completion core behind every operator of this package: the engine. It
+ * alone starts slots, changes their state and moves the budget; groups
+ * (`group.ts` and its subclasses) say what an outcome means. The flow of one
+ * input, from the export to its emission, is mapped in `README.md` here.
  *
  * rxjs's own `mergeAll`/`mergeMap` keep one child subscription per inner in an
  * array (removed with `indexOf` + `splice`) and a concurrency buffer drained with
@@ -9,160 +12,32 @@
  * queues, starts inputs from one flat loop, and registers a single teardown per
  * subscription.
  */
-import { EmptyError, from, Subscriber, throwError, UnsubscriptionError } from 'rxjs';
-import { describe, markHandled, thenOf } from './validate.js';
-
-/* Slot states. A slot starts QUEUED, is RUNNING between start and its outcome,
-   and ends FULFILLED, REJECTED or CANCELLED (torn down before it finished).
-   On the way to REJECTED or CANCELLED a started slot may be GIVING_UP and a
-   queued one WITHDRAWN: see below. */
-export const QUEUED = 0;
-export const RUNNING = 1;
-export const FULFILLED = 2;
-export const REJECTED = 3;
-export const CANCELLED = 4;
-/**
- * A started slot being given up (a deadline, a limit, a closing group): it
- * still holds its budget while it is torn down and until its record is out,
- * and takes no outcome of its own (one that arrives only spares its signal).
- */
-export const GIVING_UP = 5;
-/** A queued slot given up by a deadline: never starts, waits for its record. */
-export const WITHDRAWN = 6;
+import { from, throwError, UnsubscriptionError, type Subscriber } from 'rxjs';
+import type * as Slots from './group.js';
+import type { Group, Lane, SlotState } from './group.js';
+import { InputSubscriber } from './inputSubscriber.js';
+import { describeValue, markHandled, thenOf } from './validate.js';
 
 // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with `.call`
 const nativeThen = Promise.prototype.then;
 
-/** Whatever must be released when a running slot is torn down. */
-export type Handle = InputSubscriber | AbortController;
+// The slot states (drawn in group.ts), as local constants: the engine reads
+// them on every outcome, and in the CommonJS build an imported binding is a
+// property load per read (measured: ~5-15% on the benchmark's W1/W2). Each is
+// typed as group.ts's own, so the two cannot drift apart.
+const QUEUED: typeof Slots.QUEUED = 0;
+const RUNNING: typeof Slots.RUNNING = 1;
+const FULFILLED: typeof Slots.FULFILLED = 2;
+const REJECTED: typeof Slots.REJECTED = 3;
+const CANCELLED: typeof Slots.CANCELLED = 4;
+const GIVING_UP: typeof Slots.GIVING_UP = 5;
+const WITHDRAWN: typeof Slots.WITHDRAWN = 6;
 
-/**
- * A FIFO read from a head index instead of `shift()` (which is O(n) per call);
- * the dead prefix is cut off once it dominates, so every operation is O(1)
- * amortised.
- */
-export class Queue<T> {
-  private items: Array<T | undefined> = [];
-  private head = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  push(item: T): void {
-    this.items.push(item);
-  }
-
-  peek(): T | undefined {
-    return this.items[this.head];
-  }
-
-  shift(): void {
-    this.items[this.head++] = undefined;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items.splice(0, this.head);
-      this.head = 0;
-    }
-  }
-}
-
-/**
- * Work sharing one concurrency cap (a stage of `mergeCompletedThen`; the only
- * lane elsewhere). Groups wait here until all their slots have started.
- */
-export class Lane {
-  running = 0;
-  readonly waiting = new Queue<Group>();
-  constructor(readonly limit: number) {}
-}
-
-/**
- * The inputs of one collection (or of one item's stage-2 list) and a slot per
- * input. Subclasses say what each slot's input is and what its outcome means.
- */
-export abstract class Group {
-  /** Per-slot state (QUEUED..WITHDRAWN). */
-  readonly state: Uint8Array;
-  /** What to tear down per running slot; empty for promise inputs. */
-  readonly handles: Array<Handle | undefined> = [];
-  /** Slots start in index order: everything from here on has not started. */
-  next = 0;
-  /** Slots not yet FULFILLED, REJECTED or CANCELLED (GIVING_UP and WITHDRAWN slots count). */
-  unfinished: number;
-  /** No slot of a closed group starts or reports any more. */
-  closed = false;
-  /**
-   * Per slot, the value of `events` when it finished (0 while it has not); set
-   * only for groups whose errors describe what was pending at some moment.
-   */
-  finishedAt: Uint32Array | undefined;
-  events = 0;
-  /**
-   * Whether an outcome must say which slot it came from. When it need not (a
-   * bare value, a fail-fast error), promises passed in directly share two
-   * callbacks per group instead of allocating a closure pair per input: at 10^6
-   * inputs those closures are most of the memory and the GC time.
-   */
-  valueNeedsIndex = true;
-  failureNeedsIndex = true;
-  /**
-   * Whether slots hold the caller's own inputs, which may be promises already
-   * running (stage calls of `mergeCompletedThen` are not).
-   */
-  holdsCallerInputs = true;
-  /** The shared callbacks, made on first use. */
-  anyValue: ((value: unknown) => void) | undefined;
-  anyFailure: ((reason: unknown) => void) | undefined;
-
-  constructor(
-    readonly size: number,
-    readonly lane: Lane,
-  ) {
-    this.state = new Uint8Array(size);
-    this.unfinished = size;
-  }
-
-  /** The input of slot `index`: a promise, another `ObservableInput`, or a factory. */
-  abstract inputAt(index: number): unknown;
-
-  /**
-   * One slot's outcome. Called once per slot that finishes on its own or
-   * expires; `index` is -1 when the group said it need not know
-   * (`valueNeedsIndex` / `failureNeedsIndex`).
-   */
-  abstract settled(index: number, ok: boolean, value: unknown): void;
-
-  /** Names slot `index` in error messages, e.g. "`inputs[3]`". */
-  abstract slotName(index: number): string;
-
-  /** Called once, when every slot has finished (at once for an empty group). */
-  done(): void {}
-
-  /** Called once when the group is added with at least one slot, before any slot starts. */
-  opened(): void {}
-
-  /** Called once when the group is closed, for whatever reason. */
-  closing(): void {}
-
-  /** A slot has just started (groups with deadlines). */
-  started?(index: number): void;
-
-  /**
-   * Groups with deadlines: an outcome of one of its slots arrives (not during
-   * its start); fires whatever deadline ties with it, which then wins (virtual
-   * time only: in real time an outcome whose deadline's timer still waits
-   * counts). The engine then looks at the slot's state to see if it lost.
-   */
-  fireTiedDeadlines?(): void;
-}
-
+/** One subscription's engine: its groups, lanes, budget and teardown. */
 export class Engine {
   /** True once the output has completed, errored or been unsubscribed. */
   closed = false;
-  /** Slots running across all lanes (the shared budget). */
+  /** Slots holding budget across all lanes (at most `budget`). */
   running = 0;
   /** Set by the source: no group will be added any more. */
   private sourceDone = false;
@@ -184,9 +59,9 @@ export class Engine {
 
   constructor(
     readonly subscriber: Subscriber<unknown>,
-    /** Shared budget across lanes. */
-    private readonly limit: number,
-    /** Lanes in priority order: when a slot frees, the first lane with waiting work wins. */
+    /** At most this many slots run at once, across lanes (`concurrency`). */
+    private readonly budget: number,
+    /** Lanes in priority order: when budget frees, the first lane with waiting work (and room under its cap) wins. */
     private readonly lanes: readonly Lane[],
   ) {
     // The one teardown of this subscription: runs on unsubscribe, error or
@@ -236,7 +111,7 @@ export class Engine {
     group.lane.waiting.push(group);
     // Promises that will wait for a slot may reject while waiting; handle them
     // now so Node does not report the rejection before we get to them.
-    if (group.holdsCallerInputs && (this.limit !== Infinity || group.lane.limit !== Infinity)) {
+    if (group.holdsCallerInputs && (this.budget !== Infinity || group.lane.cap !== Infinity)) {
       for (let i = 0; i < group.size; i++) markHandled(group.inputAt(i));
     }
   }
@@ -250,15 +125,15 @@ export class Engine {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.closed && this.running < this.limit) {
+      while (!this.closed && this.running < this.budget) {
         const lane = this.nextLane();
         if (lane === undefined) break;
         const group = lane.waiting.peek()!;
-        if (group.closed || group.next >= group.size) {
+        const index = group.takeNextToStart();
+        if (index < 0) {
           lane.waiting.shift();
           continue;
         }
-        const index = group.next++;
         if (group.state[index] === QUEUED) this.start(group, index);
       }
     } finally {
@@ -276,7 +151,7 @@ export class Engine {
 
   private nextLane(): Lane | undefined {
     for (const lane of this.lanes) {
-      if (lane.running < lane.limit && lane.waiting.size > 0) return lane;
+      if (lane.running < lane.cap && lane.waiting.size > 0) return lane;
     }
     return undefined;
   }
@@ -302,7 +177,7 @@ export class Engine {
         try {
           input = (input as (signal: AbortSignal) => unknown)(controller.signal);
         } catch (error) {
-          this.settle(group, index, false, error);
+          this.finish(group, index, false, error);
           return;
         }
         // The factory's own side effects may have torn this slot down already.
@@ -334,18 +209,19 @@ export class Engine {
       // there is nothing to release, the group's shared callbacks do. (Not
       // for a `then` of the caller's own: it may call back twice.)
       const shared = controller === undefined && group.fireTiedDeadlines === undefined && then === nativeThen;
+      if (shared && !(group.valueNeedsIndex && group.failureNeedsIndex)) group.usesSharedCallbacks = true;
       try {
         then.call(
           input,
           shared && !group.valueNeedsIndex
-            ? (group.anyValue ??= (value: unknown) => this.settleAny(group, true, value))
-            : (value: unknown) => this.settle(group, index, true, value),
+            ? (group.sharedOnValue ??= (value: unknown) => this.finishUnindexed(group, true, value))
+            : (value: unknown) => this.finish(group, index, true, value),
           shared && !group.failureNeedsIndex
-            ? (group.anyFailure ??= (reason: unknown) => this.settleAny(group, false, reason))
-            : (reason: unknown) => this.settle(group, index, false, reason),
+            ? (group.sharedOnFailure ??= (reason: unknown) => this.finishUnindexed(group, false, reason))
+            : (reason: unknown) => this.finish(group, index, false, reason),
         );
       } catch (error) {
-        this.settle(group, index, false, error);
+        this.finish(group, index, false, error);
       }
       return;
     }
@@ -356,7 +232,7 @@ export class Engine {
       const what = factory
         ? `the factory at ${group.slotName(index)} to return a promise or an ObservableInput`
         : `${group.slotName(index)} to be a promise, an ObservableInput or a factory function`;
-      this.settle(group, index, false, new TypeError(`Expected ${what}, got ${describe(input)}`));
+      this.finish(group, index, false, new TypeError(`Expected ${what}, got ${describeValue(input)}`));
       return;
     }
     const subscriber = new InputSubscriber(this, group, index, controller);
@@ -364,8 +240,8 @@ export class Engine {
     source.subscribe(subscriber);
   }
 
-  /** An input's own outcome. Late, repeated or torn-down outcomes are dropped. */
-  settle(group: Group, index: number, ok: boolean, value: unknown): void {
+  /** An input's own outcome arrives. Late, repeated or torn-down outcomes are dropped. */
+  finish(group: Group, index: number, ok: boolean, value: unknown): void {
     const state = group.state[index];
     if (state !== RUNNING) {
       // Finished on its own while being given up: its record is the deadline's,
@@ -388,20 +264,21 @@ export class Engine {
       if (group.state[index] !== RUNNING || group.closed || this.closed) return;
     }
     this.release(group, index, ok ? FULFILLED : REJECTED);
-    this.report(group, index, ok, value);
+    this.deliver(group, index, ok, value);
   }
 
   /**
-   * An outcome through a group's shared callbacks: the slot is not known, so its
-   * state stays RUNNING; only the counts move. Safe because such slots hold no
-   * handle and no deadline watches them.
+   * An outcome through a group's shared callbacks (`usesSharedCallbacks`): the
+   * slot is not known, so its state stays RUNNING; only the counts move. Safe
+   * because such slots hold no handle, no deadline watches them, and the group
+   * is closed only once finished or at shutdown (asserted in `cancelRunning`).
    */
-  private settleAny(group: Group, ok: boolean, value: unknown): void {
+  private finishUnindexed(group: Group, ok: boolean, value: unknown): void {
     if (group.closed || this.closed) return;
     group.unfinished--;
     group.lane.running--;
     this.running--;
-    this.report(group, -1, ok, value);
+    this.deliver(group, -1, ok, value);
   }
 
   /** Tears a running slot down and reports `reason` as its failure (a per-input limit). */
@@ -419,7 +296,7 @@ export class Engine {
       return;
     }
     this.release(group, index, REJECTED);
-    this.report(group, index, false, reason);
+    this.deliver(group, index, false, reason);
   }
 
   /**
@@ -448,23 +325,23 @@ export class Engine {
       if (this.closed) return;
       if (state[i] !== GIVING_UP && state[i] !== WITHDRAWN) continue;
       this.release(group, i, REJECTED);
-      group.settled(i, false, reason);
+      group.outcome(i, false, reason);
     }
-    this.finish(group);
+    this.closeIfDone(group);
     this.pump();
   }
 
   /** Closes a group whose every slot has finished (the last outcome is out). */
-  private finish(group: Group): void {
+  private closeIfDone(group: Group): void {
     if (group.unfinished === 0 && !group.closed && !this.closed) {
       this.close(group);
       group.done();
     }
   }
 
-  private report(group: Group, index: number, ok: boolean, value: unknown): void {
-    group.settled(index, ok, value);
-    this.finish(group);
+  private deliver(group: Group, index: number, ok: boolean, value: unknown): void {
+    group.outcome(index, ok, value);
+    this.closeIfDone(group);
     this.pump();
   }
 
@@ -472,7 +349,7 @@ export class Engine {
    * Marks a slot finished and frees its budget (if it held any); drops its
    * handle, which the caller has torn down or which needs none.
    */
-  release(group: Group, index: number, state: number): void {
+  private release(group: Group, index: number, state: SlotState): void {
     const was = group.state[index];
     if (was === RUNNING || was === GIVING_UP) {
       group.lane.running--;
@@ -501,13 +378,18 @@ export class Engine {
     // Promises passed in directly are running whether we started them or not: a
     // rejection of one we will never take must not surface as unhandled.
     if (group.holdsCallerInputs) {
-      for (let i = group.next; i < group.size; i++) markHandled(group.inputAt(i));
+      for (let i = group.nextToStart; i < group.size; i++) markHandled(group.inputAt(i));
     }
-    // A finished group has nothing running. (Its slots settled through shared
-    // callbacks still read RUNNING: releasing them again would corrupt the budget.)
+    // A finished group has nothing running.
     if (group.unfinished === 0) return;
+    // Slots finished through the shared callbacks still read RUNNING: the loop
+    // below would release them again. Only a shutdown may close such a group
+    // unfinished; then the budget no longer counts and their handles are empty.
+    if (group.usesSharedCallbacks && !this.closed) {
+      throw new Error('rxjs-as-completed: internal error: a group on the shared-callback path closed unfinished');
+    }
     const { state } = group;
-    for (let i = 0; i < group.next; i++) {
+    for (let i = 0; i < group.nextToStart; i++) {
       if (state[i] === GIVING_UP) {
         // Being given up by an outer call (a deadline) that has not reached it
         // yet: tear it down now, so nothing is subscribed when the output stops.
@@ -581,46 +463,5 @@ export class Engine {
     if (this.unsubscribeErrors !== undefined) this.unsubscribeErrors.push(...errors);
     // rxjs's own path for an error with nowhere to go (`config.onUnhandledError`).
     else for (const each of errors) throwError((): unknown => each).subscribe();
-  }
-}
-
-/**
- * Subscribes to one observable input and keeps its last value: the result is
- * what `lastValueFrom` would give. A `Subscriber` rather than a plain observer,
- * so the engine can unsubscribe it even while it is still emitting
- * synchronously inside `subscribe`.
- */
-class InputSubscriber extends Subscriber<unknown> {
-  private last: unknown;
-  private hasValue = false;
-
-  constructor(
-    private readonly engine: Engine,
-    private readonly group: Group,
-    private readonly index: number,
-    readonly controller: AbortController | undefined,
-  ) {
-    super();
-  }
-
-  protected override _next(value: unknown): void {
-    this.last = value;
-    this.hasValue = true;
-  }
-
-  protected override _error(error: unknown): void {
-    this.unsubscribe();
-    this.engine.settle(this.group, this.index, false, error);
-  }
-
-  protected override _complete(): void {
-    this.unsubscribe();
-    if (this.hasValue) {
-      const value = this.last;
-      this.last = undefined;
-      this.engine.settle(this.group, this.index, true, value);
-    } else {
-      this.engine.settle(this.group, this.index, false, new EmptyError());
-    }
   }
 }

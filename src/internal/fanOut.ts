@@ -1,6 +1,7 @@
 import type { EmitMode } from '../types.js';
-import { Group, type Engine, type Lane } from './engine.js';
-import { describe, isCollection, readCollection } from './validate.js';
+import type { Engine } from './engine.js';
+import { Group, type Lane } from './group.js';
+import { describeValue, isCollection, readCollection } from './validate.js';
 
 type First = (item: unknown, index: number, signal: AbortSignal) => unknown;
 type Then = (child: unknown, item: unknown, signal: AbortSignal) => unknown;
@@ -14,7 +15,7 @@ export class ItemGroup extends Group {
     readonly engine: Engine,
     readonly items: readonly unknown[],
     lane: Lane,
-    private readonly childLane: Lane,
+    private readonly stage2: Lane,
     readonly batch: number,
     private readonly first: First,
     readonly then: Then,
@@ -35,7 +36,7 @@ export class ItemGroup extends Group {
       : `stage 1 of \`items[${index}]\` of batch ${this.batch}`;
   }
 
-  settled(index: number, ok: boolean, value: unknown): void {
+  outcome(index: number, ok: boolean, value: unknown): void {
     let children: unknown[] | undefined;
     let failure: unknown = value;
     if (ok) {
@@ -48,7 +49,7 @@ export class ItemGroup extends Group {
       }
       if (!iterable) {
         failure = new TypeError(
-          `Expected \`first\` to give an iterable of children for ${item}, got ${describe(value)}`,
+          `Expected \`first\` to give an iterable of children for ${item}, got ${describeValue(value)}`,
         );
       } else {
         try {
@@ -73,7 +74,7 @@ export class ItemGroup extends Group {
       return;
     }
     // Stage 2 of this item starts now, not when the rest of stage 1 is done.
-    this.engine.add(new ChildGroup(this, index, children, this.childLane));
+    this.engine.add(new ChildGroup(this, index, children, this.stage2));
   }
 }
 
@@ -102,7 +103,7 @@ class ChildGroup extends Group {
     return `stage 2 of child ${index} of \`items[${this.itemIndex}]\``;
   }
 
-  settled(index: number, ok: boolean, value: unknown): void {
+  outcome(index: number, ok: boolean, value: unknown): void {
     const { parent } = this;
     const mode = parent.emitMode;
     if (mode === 'value') {

@@ -1,5 +1,6 @@
 import { inputName } from './validate.js';
-import { Group, REJECTED, type Engine, type Lane } from './engine.js';
+import type { Engine } from './engine.js';
+import { Group, REJECTED, type Lane } from './group.js';
 
 /** One collection of `firstCompleted`: the first fulfilled result that qualifies wins. */
 export class FirstGroup extends Group {
@@ -24,7 +25,7 @@ export class FirstGroup extends Group {
     return inputName(index, this.batch);
   }
 
-  settled(index: number, ok: boolean, value: unknown): void {
+  outcome(index: number, ok: boolean, value: unknown): void {
     if (!ok) {
       this.reasons[index] = value;
       return;

@@ -7,11 +7,11 @@ import { CompletionGroup } from './completionGroup.js';
 import { TimedGroup, type TimeoutPlan } from './deadlines.js';
 import { FirstGroup } from './firstGroup.js';
 import { ItemGroup } from './fanOut.js';
-import type { Plan } from './operate.js';
+import type { Plan } from './run.js';
 import {
   assertFunction,
   assertOptions,
-  describe,
+  describeValue,
   isPlainObject,
   readConcurrency,
   readDuration,
@@ -25,12 +25,12 @@ export const THEN_OPTIONS = ['concurrency', 'emit'] as const;
 
 export function asCompletedPlan(options: unknown): Plan {
   assertOptions(options, 'options', AS_COMPLETED_OPTIONS);
-  const limit = readConcurrency(options?.concurrency);
+  const budget = readConcurrency(options?.concurrency);
   const emit = readEmit(options?.emit);
   return {
-    limit,
-    laneLimits: [Infinity],
-    group: (engine, inputs, batch, [lane]) => new CompletionGroup(engine, inputs, lane, batch, emit),
+    budget,
+    lanes: { inputs: Infinity },
+    group: (engine, inputs, batch, { inputs: lane }) => new CompletionGroup(engine, inputs, lane, batch, emit),
   };
 }
 
@@ -38,7 +38,7 @@ export function timeoutPlan(config: unknown): Plan {
   if (typeof config === 'number' || config instanceof Date) config = { total: config };
   if (!isPlainObject(config)) {
     throw new TypeError(
-      `Expected \`timeout\` to be a number of ms or a config object ({ total?, each?, ... }), got ${describe(config)}`,
+      `Expected \`timeout\` to be a number of ms or a config object ({ total?, each?, ... }), got ${describeValue(config)}`,
     );
   }
   assertOptions(config, 'timeout', TIMEOUT_OPTIONS);
@@ -52,12 +52,14 @@ export function timeoutPlan(config: unknown): Plan {
   }
   if (each !== undefined) readDuration(each, 'each');
   if (onTimeout !== 'error' && onTimeout !== 'complete') {
-    throw new TypeError(`Expected \`onTimeout\` to be 'error' or 'complete', got ${describe(onTimeout)}`);
+    throw new TypeError(`Expected \`onTimeout\` to be 'error' or 'complete', got ${describeValue(onTimeout)}`);
   }
   if (!isScheduler(scheduler)) {
-    throw new TypeError(`Expected \`scheduler\` to be a SchedulerLike (now, schedule), got ${describe(scheduler)}`);
+    throw new TypeError(
+      `Expected \`scheduler\` to be a SchedulerLike (now, schedule), got ${describeValue(scheduler)}`,
+    );
   }
-  const limit = readConcurrency(config.concurrency);
+  const budget = readConcurrency(config.concurrency);
   const emit = readEmit(config.emit);
   const plan: TimeoutPlan = {
     total: total as number | Date | undefined,
@@ -66,9 +68,9 @@ export function timeoutPlan(config: unknown): Plan {
     scheduler,
   };
   return {
-    limit,
-    laneLimits: [Infinity],
-    group: (engine, inputs, batch, [lane]) => new TimedGroup(engine, inputs, lane, batch, emit, plan),
+    budget,
+    lanes: { inputs: Infinity },
+    group: (engine, inputs, batch, { inputs: lane }) => new TimedGroup(engine, inputs, lane, batch, emit, plan),
   };
 }
 
@@ -84,13 +86,13 @@ function isScheduler(value: unknown): value is SchedulerLike {
 
 export function firstPlan(options: unknown): Plan {
   assertOptions(options, 'options', FIRST_OPTIONS);
-  const limit = readConcurrency(options?.concurrency);
+  const budget = readConcurrency(options?.concurrency);
   const predicate = options?.predicate;
   if (predicate !== undefined) assertFunction(predicate, 'predicate');
   return {
-    limit,
-    laneLimits: [Infinity],
-    group: (engine, inputs, batch, [lane]) =>
+    budget,
+    lanes: { inputs: Infinity },
+    group: (engine, inputs, batch, { inputs: lane }) =>
       new FirstGroup(
         engine,
         inputs,
@@ -107,26 +109,26 @@ export function thenPlan(first: unknown, then: unknown, options: unknown): Plan 
   assertOptions(options, 'options', THEN_OPTIONS);
   const emit = readEmit(options?.emit);
   const concurrency = options?.concurrency;
-  let limit = Infinity;
-  let firstLimit = Infinity;
-  let thenLimit = Infinity;
+  let budget = Infinity;
+  let stage1Cap = Infinity;
+  let stage2Cap = Infinity;
   if (isPlainObject(concurrency)) {
     assertOptions(concurrency, 'concurrency', ['first', 'then']);
-    firstLimit = readConcurrency(concurrency.first, 'concurrency.first');
-    thenLimit = readConcurrency(concurrency.then, 'concurrency.then');
+    stage1Cap = readConcurrency(concurrency.first, 'concurrency.first');
+    stage2Cap = readConcurrency(concurrency.then, 'concurrency.then');
   } else {
-    limit = readConcurrency(concurrency);
+    budget = readConcurrency(concurrency);
   }
   return {
-    limit,
-    // Stage 2 is polled first: when a slot frees, finish what was begun.
-    laneLimits: [thenLimit, firstLimit],
-    group: (engine, items, batch, [childLane, itemLane]) =>
+    budget,
+    // Stage 2 is polled first: when budget frees, finish what was begun.
+    lanes: { stage2: stage2Cap, stage1: stage1Cap },
+    group: (engine, items, batch, { stage1, stage2 }) =>
       new ItemGroup(
         engine,
         items,
-        itemLane,
-        childLane,
+        stage1,
+        stage2,
         batch,
         first as (item: unknown, index: number, signal: AbortSignal) => unknown,
         then as (child: unknown, item: unknown, signal: AbortSignal) => unknown,

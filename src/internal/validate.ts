@@ -5,16 +5,16 @@ import type { EmitMode } from '../types.js';
  * Describes a value for an error message, in p-map's style: "a Promise",
  * "an Observable", "`42` (number)", "null".
  */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   try {
-    return describeValue(value);
+    return describeUnchecked(value);
   } catch {
     // A getter or a Proxy trap threw while we looked.
     return 'an object';
   }
 }
 
-function describeValue(value: unknown): string {
+function describeUnchecked(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   switch (typeof value) {
@@ -106,7 +106,7 @@ export function isCollection(value: unknown, name = '`inputs`'): value is Iterab
     iterator = (value as { [Symbol.iterator]?: unknown })[Symbol.iterator];
   } catch (error) {
     throw new TypeError(
-      `Expected ${name} to be an iterable of inputs, got ${describe(value)} whose \`Symbol.iterator\` threw`,
+      `Expected ${name} to be an iterable of inputs, got ${describeValue(value)} whose \`Symbol.iterator\` threw`,
       { cause: error },
     );
   }
@@ -122,7 +122,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 export function assertCollection(value: unknown, name: string): asserts value is Iterable<unknown> {
   if (!isCollection(value, `\`${name}\``)) {
-    throw new TypeError(`Expected \`${name}\` to be an iterable of inputs, got ${describe(value)}`);
+    throw new TypeError(`Expected \`${name}\` to be an iterable of inputs, got ${describeValue(value)}`);
   }
 }
 
@@ -180,7 +180,7 @@ export function assertOptions(
 ): asserts options is Record<string, unknown> | undefined {
   if (options === undefined) return;
   if (!isPlainObject(options)) {
-    throw new TypeError(`Expected \`${name}\` to be an options object, got ${describe(options)}`);
+    throw new TypeError(`Expected \`${name}\` to be an options object, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
@@ -197,7 +197,9 @@ export function readConcurrency(value: unknown, name = 'concurrency'): number {
   if (typeof value === 'number' && (value === Infinity || (Number.isInteger(value) && value >= 1))) {
     return value;
   }
-  throw new TypeError(`Expected \`${name}\` to be an integer from 1 and up or \`Infinity\`, got ${describe(value)}`);
+  throw new TypeError(
+    `Expected \`${name}\` to be an integer from 1 and up or \`Infinity\`, got ${describeValue(value)}`,
+  );
 }
 
 const EMIT_MODES: readonly EmitMode[] = ['value', 'tagged', 'settled'];
@@ -205,19 +207,19 @@ const EMIT_MODES: readonly EmitMode[] = ['value', 'tagged', 'settled'];
 export function readEmit(value: unknown): EmitMode {
   if (value === undefined) return 'value';
   if (EMIT_MODES.includes(value as EmitMode)) return value as EmitMode;
-  throw new TypeError(`Expected \`emit\` to be 'value', 'tagged' or 'settled', got ${describe(value)}`);
+  throw new TypeError(`Expected \`emit\` to be 'value', 'tagged' or 'settled', got ${describeValue(value)}`);
 }
 
 export function assertFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
   if (typeof value !== 'function') {
-    throw new TypeError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+    throw new TypeError(`Expected \`${name}\` to be a function, got ${describeValue(value)}`);
   }
 }
 
 /** A finite number of ms from 0 up. */
 export function readDuration(value: unknown, name: string): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  throw new TypeError(`Expected \`${name}\` to be a finite number of ms from 0 up, got ${describe(value)}`);
+  throw new TypeError(`Expected \`${name}\` to be a finite number of ms from 0 up, got ${describeValue(value)}`);
 }
 
 /** Names input `index` of collection `batch` in messages: "`inputs[3]`", "`inputs[3]` of batch 2". */

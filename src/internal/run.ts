@@ -1,20 +1,33 @@
+/**
+ * Runs a plan: the two forms of every operator. The creation form reads one
+ * collection per subscription; the pipeable form reads one per source value
+ * (a batch). Each collection becomes a group that the engine runs.
+ */
 import { Observable, Subscriber, type OperatorFunction } from 'rxjs';
-import { Engine, Lane, type Group } from './engine.js';
-import { assertCollection, describe, isCollection, isPlainObject, readCollection } from './validate.js';
+import { Engine } from './engine.js';
+import { Lane, type Group } from './group.js';
+import { assertCollection, describeValue, isCollection, isPlainObject, readCollection } from './validate.js';
 
-/** How one subscription is set up: budgets, and how a collection becomes a group. */
+/** The lanes of a plan by name, e.g. `{ inputs }` or `{ stage2, stage1 }`. */
+export type Lanes = Readonly<Record<string, Lane>>;
+
+/** How one subscription is set up: the budget, the lanes, and how a collection becomes a group. */
 export interface Plan {
-  /** Shared budget across lanes. */
-  limit: number;
-  /** Per-lane caps, in priority order. */
-  laneLimits: readonly number[];
+  /** At most this many inputs run at once, across lanes (`concurrency`). */
+  budget: number;
+  /**
+   * Each lane's cap by name, in priority order: when budget frees, the first
+   * lane (in this order) with waiting work and room under its cap starts one.
+   */
+  lanes: Readonly<Record<string, number>>;
   /** A group for one collection, in the engine's lanes. */
-  group(engine: Engine, inputs: unknown[], batch: number, lanes: readonly Lane[]): Group;
+  group(engine: Engine, inputs: unknown[], batch: number, lanes: Lanes): Group;
 }
 
-function createEngine(plan: Plan, subscriber: Subscriber<unknown>): { engine: Engine; lanes: Lane[] } {
-  const lanes = plan.laneLimits.map((limit) => new Lane(limit));
-  const engine = new Engine(subscriber, plan.limit, lanes);
+function createEngine(plan: Plan, subscriber: Subscriber<unknown>): { engine: Engine; lanes: Lanes } {
+  const lanes: Record<string, Lane> = {};
+  for (const [name, cap] of Object.entries(plan.lanes)) lanes[name] = new Lane(name, cap);
+  const engine = new Engine(subscriber, plan.budget, Object.values(lanes));
   return { engine, lanes };
 }
 
@@ -49,7 +62,9 @@ export function runBatches<R>(plan: Plan): OperatorFunction<Iterable<unknown>, R
           let inputs: unknown[];
           try {
             if (!isCollection(value, 'the source')) {
-              engine.fail(new TypeError(`Expected the source to emit iterables of inputs, got ${describe(value)}`));
+              engine.fail(
+                new TypeError(`Expected the source to emit iterables of inputs, got ${describeValue(value)}`),
+              );
               return;
             }
             inputs = readCollection(value);

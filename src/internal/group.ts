@@ -1,0 +1,154 @@
+import type { InputSubscriber } from './inputSubscriber.js';
+import { Queue } from './queue.js';
+
+/*
+ * Slot states, one byte per input (a `Uint8Array`). Only the engine changes
+ * them (and the budget); groups read them.
+ *
+ *   QUEUED ──start──> RUNNING ──its outcome──> FULFILLED | REJECTED
+ *      │                 │
+ *      │                 └─a limit, a deadline, a closing group─> GIVING_UP ─> REJECTED | CANCELLED
+ *      └─a `'settled'` deadline─> WITHDRAWN ─its record─> REJECTED
+ *
+ * A slot that is GIVING_UP still holds its budget while it is torn down and
+ * until its record is out, and takes no outcome of its own (one that arrives
+ * only spares its signal). A closed group's queued slots stay QUEUED: they
+ * never start.
+ */
+export const QUEUED = 0;
+export const RUNNING = 1;
+export const FULFILLED = 2;
+export const REJECTED = 3;
+export const CANCELLED = 4;
+export const GIVING_UP = 5;
+export const WITHDRAWN = 6;
+
+export type SlotState =
+  | typeof QUEUED
+  | typeof RUNNING
+  | typeof FULFILLED
+  | typeof REJECTED
+  | typeof CANCELLED
+  | typeof GIVING_UP
+  | typeof WITHDRAWN;
+
+/** Whatever must be released when a running slot is torn down. */
+export type Handle = InputSubscriber | AbortController;
+
+/**
+ * Work under one concurrency cap: the stage-1 or the stage-2 calls of
+ * `mergeCompletedThen`, or every input of the other operators (one lane).
+ * Groups wait here until all their slots have started.
+ */
+export class Lane {
+  /** Slots of this lane's groups holding budget. */
+  running = 0;
+  readonly waiting = new Queue<Group>();
+  constructor(
+    /** For messages and the flow map: 'inputs', 'stage 1', 'stage 2'. */
+    readonly name: string,
+    /** At most this many of its slots run at once. */
+    readonly cap: number,
+  ) {}
+}
+
+/**
+ * The inputs of one collection (or of one item's stage-2 list), a slot per
+ * input. Subclasses say what each slot's input is and what its outcome means
+ * (`outcome`); the engine alone starts slots, changes their state and moves
+ * the budget.
+ */
+export abstract class Group {
+  /** Per-slot `SlotState`. */
+  readonly state: Uint8Array;
+  /** What to tear down per running slot; empty for promise inputs. */
+  readonly handles: Array<Handle | undefined> = [];
+  /** Slots start in index order: this one and every later one have not started. */
+  nextToStart = 0;
+  /** Slots not yet FULFILLED, REJECTED or CANCELLED (GIVING_UP and WITHDRAWN slots count). */
+  unfinished: number;
+  /** No slot of a closed group starts or reports any more. */
+  closed = false;
+
+  /* ---- for deadlines: errors that describe what was pending at a moment ---- */
+  /** Per slot, the value of `events` when it finished (0 while it has not); only when set. */
+  finishedAt: Uint32Array | undefined;
+  events = 0;
+
+  /* ---- the shared-callback path (an optimisation for promises) ---- */
+  /**
+   * Whether an outcome must say which slot it came from. When it need not (a
+   * bare value, a fail-fast error), promises passed in directly share two
+   * callbacks per group instead of allocating a closure pair per input: at 10^6
+   * inputs those closures are most of the memory and the GC time. A slot that
+   * finishes that way is not known, so it still reads RUNNING: see
+   * `usesSharedCallbacks`.
+   */
+  valueNeedsIndex = true;
+  failureNeedsIndex = true;
+  /**
+   * Set by the engine once a slot of this group took the shared callbacks.
+   * Then finished slots may still read RUNNING, so the engine only closes
+   * such a group when it has finished or at shutdown (and asserts so).
+   */
+  usesSharedCallbacks = false;
+  /** The shared callbacks, made on first use. */
+  sharedOnValue: ((value: unknown) => void) | undefined;
+  sharedOnFailure: ((reason: unknown) => void) | undefined;
+
+  /**
+   * Whether slots hold the caller's own inputs, which may be promises already
+   * running (stage calls of `mergeCompletedThen` are not).
+   */
+  holdsCallerInputs = true;
+
+  constructor(
+    readonly size: number,
+    readonly lane: Lane,
+  ) {
+    this.state = new Uint8Array(size);
+    this.unfinished = size;
+  }
+
+  /**
+   * The next slot to start, or -1 when none waits. (Where a lazy source will
+   * plug in: today every group knows its inputs up front.)
+   */
+  takeNextToStart(): number {
+    return this.closed || this.nextToStart >= this.size ? -1 : this.nextToStart++;
+  }
+
+  /** The input of slot `index`: a promise, another `ObservableInput`, or a factory. */
+  abstract inputAt(index: number): unknown;
+
+  /**
+   * What one slot's outcome means: an emission, a fail-fast error, a record.
+   * Called once per slot that finishes on its own or is given up; `index` is
+   * -1 when the group said it need not know (`valueNeedsIndex` /
+   * `failureNeedsIndex`).
+   */
+  abstract outcome(index: number, ok: boolean, value: unknown): void;
+
+  /** Names slot `index` in error messages, e.g. "`inputs[3]`". */
+  abstract slotName(index: number): string;
+
+  /** Called once, when every slot has finished (at once for an empty group). */
+  done(): void {}
+
+  /** Called once when the group is added with at least one slot, before any slot starts. */
+  opened(): void {}
+
+  /** Called once when the group is closed, for whatever reason (timers are cleared here). */
+  closing(): void {}
+
+  /** A slot has just started (groups with deadlines). */
+  started?(index: number): void;
+
+  /**
+   * Groups with deadlines: an outcome of one of its slots arrives (not during
+   * its start); fires whatever deadline ties with it, which then wins (virtual
+   * time only: in real time an outcome whose deadline's timer still waits
+   * counts). The engine then looks at the slot's state to see if it lost.
+   */
+  fireTiedDeadlines?(): void;
+}
