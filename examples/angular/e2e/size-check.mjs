@@ -16,8 +16,13 @@
 //
 //   node e2e/size-check.mjs     (after `ng build --stats-json`)
 //
-// Fails when a variant grows past its limit (the figures measured when issue 12
-// was filed) by more than 10 %, or an unused operator is in a bundle.
+// Fails when a variant grows past its limit by more than 10 %, or an unused
+// operator is in a bundle. The limits are measured figures, raised only on
+// purpose and with the reason here:
+// - issue 12 filed: asCompleted 3.1 KB, asCompletedWithTimeout 4.4 KB, all 5.5 KB;
+// - the reliability rework (issues 9 and 14: teardown that survives throwing
+//   user code, event-order deadlines, foreign-realm promises) measured 3.64 /
+//   5.37 / 6.51 KB, so the limits became 3.7 / 5.4 / 6.6 KB.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -39,14 +44,14 @@ const ALL = Object.keys(OPERATOR_MODULES);
 
 const variants = [
   { name: 'base (no package)', entry: 'size/base.ts', uses: [] },
-  { name: 'asCompleted', entry: 'size/as-completed.ts', uses: ['asCompleted'], limit: 3.1 * KB },
+  { name: 'asCompleted', entry: 'size/as-completed.ts', uses: ['asCompleted'], limit: 3.7 * KB },
   {
     name: 'asCompletedWithTimeout',
     entry: 'size/as-completed-with-timeout.ts',
     uses: ['asCompletedWithTimeout'],
-    limit: 4.4 * KB,
+    limit: 5.4 * KB,
   },
-  { name: 'all exports', entry: 'size/all-exports.ts', uses: ALL, limit: 5.5 * KB },
+  { name: 'all exports', entry: 'size/all-exports.ts', uses: ALL, limit: 6.6 * KB },
 ];
 
 const fmt = (bytes) => `${(bytes / KB).toFixed(2)} KB`;
