@@ -16,6 +16,8 @@ export type Lanes = Readonly<Record<string, Lane>>;
 export interface Plan {
   /** At most this many inputs run at once, across lanes (`concurrency`). */
   budget: number;
+  /** The `signal` option: aborting it tears everything down and errors the output with its reason. */
+  signal?: AbortSignal | undefined;
   /**
    * Each lane's cap by name, in priority order: when budget frees, the first
    * lane (in this order) with waiting work and room under its cap starts one.
@@ -29,13 +31,31 @@ function createEngine(plan: Plan, subscriber: Subscriber<unknown>): { engine: En
   const lanes: Record<string, Lane> = {};
   for (const [name, cap] of Object.entries(plan.lanes)) lanes[name] = new Lane(name, cap);
   const engine = new Engine(subscriber, plan.budget, Object.values(lanes));
+  if (plan.signal !== undefined) watchSignal(plan.signal, engine);
   return { engine, lanes };
+}
+
+/**
+ * The `signal` option: one already aborted errors the output at once (nothing
+ * is read or started); aborting it later tears everything down (the inputs'
+ * signals aborted with its reason) and errors the output with `signal.reason`.
+ * The listener is removed when the output ends, whatever ends it.
+ */
+function watchSignal(signal: AbortSignal, engine: Engine): void {
+  if (signal.aborted) {
+    engine.fail(signal.reason);
+    return;
+  }
+  const onAbort = () => engine.fail(signal.reason, signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  engine.onShutdown(() => signal.removeEventListener('abort', onAbort));
 }
 
 /** The creation form: one collection, read anew on every subscription. */
 export function runCollection<R>(collection: object, plan: Plan): Observable<R> {
   return new Observable<R>((subscriber) => {
     const { engine, lanes } = createEngine(plan, subscriber);
+    if (engine.closed) return;
     let source: Source;
     try {
       source = sourceOf(collection);
@@ -57,6 +77,7 @@ export function runBatches<R>(plan: Plan): OperatorFunction<object, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
       const { engine, lanes } = createEngine(plan, subscriber);
+      if (engine.closed) return;
       let batch = 0;
       const batches = new BatchSubscriber(
         (value) => {
