@@ -3,10 +3,10 @@
  * collection per subscription; the pipeable form reads one per source value
  * (a batch). Each collection becomes a group that the engine runs.
  */
-import { Observable, Subscriber, type OperatorFunction } from 'rxjs';
+import { Observable, type Subscriber, type OperatorFunction } from 'rxjs';
 import { Engine } from './engine.js';
 import { Lane, type Group } from './group.js';
-import { sourceOf, type Source } from './sources.js';
+import { CollectionSubscriber, sourceOf, type Source } from './sources.js';
 import { assertCollection, describeValue, isCollection, isPlainObject } from './validate.js';
 
 /** The lanes of a plan by name, e.g. `{ inputs }` or `{ stage2, stage1 }`. */
@@ -79,7 +79,7 @@ export function runBatches<R>(plan: Plan): OperatorFunction<object, R> {
       const { engine, lanes } = createEngine(plan, subscriber);
       if (engine.closed) return;
       let batch = 0;
-      const batches = new BatchSubscriber(
+      const batches = new CollectionSubscriber(
         (value) => {
           let source: Source;
           try {
@@ -107,31 +107,6 @@ export function runBatches<R>(plan: Plan): OperatorFunction<object, R> {
       engine.onShutdown(() => batches.unsubscribe());
       source.subscribe(batches);
     });
-}
-
-/** Source subscriber that the engine can unsubscribe while the source is still emitting synchronously. */
-class BatchSubscriber extends Subscriber<unknown> {
-  constructor(
-    private readonly onBatch: (value: unknown) => void,
-    private readonly onError: (error: unknown) => void,
-    private readonly onComplete: () => void,
-  ) {
-    super();
-  }
-
-  protected override _next(value: unknown): void {
-    this.onBatch(value);
-  }
-
-  protected override _error(error: unknown): void {
-    this.unsubscribe();
-    this.onError(error);
-  }
-
-  protected override _complete(): void {
-    this.unsubscribe();
-    this.onComplete();
-  }
 }
 
 /**
