@@ -61,6 +61,8 @@ declare const mode: EmitMode;
 declare const ids: number[];
 declare const http: HttpLike;
 declare function getUser(): Promise<User>;
+declare const lines: AsyncIterable<string>;
+declare function fetchUser(id: number, signal: AbortSignal): Promise<User>;
 declare function getOrders(): Promise<Order[]>;
 declare function isUser(value: unknown): value is User;
 declare function fetchJson(url: string, signal: AbortSignal): Promise<unknown>;
@@ -118,14 +120,92 @@ function resultTypes(): void {
     yield getUser();
     yield getUser();
   }
-  // Read whole today; typed as the lazy collections they become in a later version.
+  // Read lazily: `total` is unknown until the end.
   expectTypeOf(asCompleted(users())).toEqualTypeOf<Observable<User>>();
   expectTypeOf(asCompleted(users(), { emit: 'tagged' })).toEqualTypeOf<
     Observable<Completion<User, LazyOrigin<Promise<User>>>>
   >();
   asCompleted(users(), { emit: 'tagged' }).subscribe((r) => expectTypeOf(r.total).toEqualTypeOf<number | undefined>());
+  /* Lazy collections: async iterables and Observables of inputs */
+  async function* userJobs() {
+    yield await Promise.resolve((signal: AbortSignal) => fetchUser(1, signal));
+  }
+  expectTypeOf(asCompleted(userJobs())).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompleted(userJobs(), { emit: 'settled' })).toEqualTypeOf<
+    Observable<Settled<User, LazyOrigin<(signal: AbortSignal) => Promise<User>>>>
+  >();
+  const jobs$ = new Observable<Promise<User>>();
+  expectTypeOf(asCompleted(jobs$, { concurrency: 8 })).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompleted(jobs$, { emit: 'tagged' })).toEqualTypeOf<
+    Observable<Completion<User, LazyOrigin<Promise<User>>>>
+  >();
+  asCompleted(jobs$, { emit: 'tagged' }).subscribe((r) => expectTypeOf(r.total).toEqualTypeOf<number | undefined>());
+  expectTypeOf(firstCompleted(jobs$)).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompletedWithTimeout(userJobs(), { each: 1000 })).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(of(jobs$).pipe(asCompleted())).toEqualTypeOf<Observable<User>>();
   const iterable: Iterable<Observable<Order>> = [of({ total: 1 })];
   expectTypeOf(asCompleted(iterable)).toEqualTypeOf<Observable<Order>>();
+
+  /* The mapper form: project(item, index, signal), records carry the item as `input` */
+  expectTypeOf(asCompleted(ids, (id, _i, signal) => fetchUser(id, signal))).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompleted(ids, (id, _i, signal) => fetchUser(id, signal), { emit: 'tagged' })).toEqualTypeOf<
+    Observable<Completion<User, SizedOrigin<number>>>
+  >();
+  asCompleted(users(), (p) => p.then((u) => u.name), { emit: 'settled' }).subscribe((r) => {
+    expectTypeOf(r.input).toEqualTypeOf<Promise<User>>();
+    expectTypeOf(r.total).toEqualTypeOf<number | undefined>();
+    if (r.status === 'fulfilled') expectTypeOf(r.value).toEqualTypeOf<string>();
+  });
+  asCompleted(ids, (id, index, signal) => {
+    expectTypeOf(id).toEqualTypeOf<number>();
+    expectTypeOf(index).toEqualTypeOf<number>();
+    expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+    return of(id);
+  });
+  // Items may be strings (they are items, not inputs).
+  expectTypeOf(asCompleted(['a', 'b'], (text) => of(text.length))).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(
+    asCompleted(new Observable<number>(), (id) => fetchUser(id, new AbortController().signal)),
+  ).toEqualTypeOf<Observable<User>>();
+  const idPages$ = new Observable<number[]>();
+  expectTypeOf(idPages$.pipe(asCompleted((id, _i, signal) => fetchUser(id, signal)))).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(of([1]).pipe(asCompleted((id: number) => of(String(id)), { emit: 'tagged' }))).toEqualTypeOf<
+    Observable<Completion<string, LazyOrigin<number>>>
+  >();
+
+  expectTypeOf(asCompletedWithTimeout(ids, (id, _i, signal) => fetchUser(id, signal), 1000)).toEqualTypeOf<
+    Observable<User>
+  >();
+  expectTypeOf(
+    asCompletedWithTimeout(ids, (id, _i, signal) => fetchUser(id, signal), { each: 100, emit: 'settled' }),
+  ).toEqualTypeOf<Observable<Settled<User, SizedOrigin<number>>>>();
+  expectTypeOf(idPages$.pipe(asCompletedWithTimeout((id, _i, signal) => fetchUser(id, signal), 1000))).toEqualTypeOf<
+    Observable<User>
+  >();
+  expectTypeOf(firstCompleted(ids, (id, _i, signal) => fetchUser(id, signal))).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(firstCompleted(ids, (id) => of<User | Order>({ total: id }), { predicate: isUser })).toEqualTypeOf<
+    Observable<User>
+  >();
+  expectTypeOf(idPages$.pipe(firstCompleted((id, _i, signal) => fetchUser(id, signal)))).toEqualTypeOf<
+    Observable<User>
+  >();
+
+  /* The signal option, on every operator */
+  const stop = new AbortController().signal;
+  expectTypeOf(asCompleted([num], { signal: stop })).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(asCompletedWithTimeout([num], { total: 5, signal: stop })).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(firstCompleted([num], { signal: stop })).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(
+    mergeCompletedThen(
+      [1],
+      () => of([2]),
+      (c) => of(c),
+      { signal: stop },
+    ),
+  ).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(batches$.pipe(asCompleted({ signal: stop }))).toEqualTypeOf<Observable<User>>();
+  // @ts-expect-error the signal is an AbortSignal
+  asCompleted([num], { signal: 'stop' });
 
   /* emit: records and their fields */
   expectTypeOf(asCompleted([num])).toEqualTypeOf<Observable<number>>();
@@ -465,6 +545,10 @@ function rejections(): void {
   asCompleted({ user: getUser() });
   // @ts-expect-error a Map is read as [key, value] pairs today: not accepted
   asCompleted(new Map([['a', getUser()]]));
+  // @ts-expect-error an Observable of numbers is not a collection of inputs
+  asCompleted(of(1, 2));
+  // @ts-expect-error nor is an async iterable of strings
+  asCompleted(lines);
   // @ts-expect-error a number is not an input
   asCompleted([1]);
   // @ts-expect-error a string is not an input (it would give its last character)

@@ -25,15 +25,20 @@ export type AnyCompletionInput = CompletionInput<unknown> & object;
 
 /**
  * What the operators take as a collection, before its elements are checked: an
- * array (or tuple), a `Set` or any other `Iterable` of objects and functions.
- * Not a string, which is iterable but is text.
+ * array (or tuple), a `Set` or any other `Iterable` of objects and functions,
+ * an `AsyncIterable` of them, or an `Observable` of them. Not a string, which
+ * is iterable but is text.
  *
  * Deliberately loose: it is what TypeScript reads an inline collection against,
  * and anything stricter (such as `Iterable<CompletionInput<unknown>>`) would make
  * `promise.then((x) => ...)` inside the collection infer `unknown` (or `any`)
  * instead of its result. The elements are checked by {@link ValidCollection}.
  */
-export type CompletionCollection = Iterable<object | ((signal: AbortSignal) => unknown)> & object;
+export type CompletionCollection =
+  (Iterable<CollectionElement> & object) | AsyncIterable<CollectionElement> | Observable<CollectionElement>;
+
+/** What a collection's elements are before they are checked: objects and functions. */
+export type CollectionElement = object | ((signal: AbortSignal) => unknown);
 
 /**
  * `C` when every element is an input ({@link AnyCompletionInput}); otherwise a
@@ -43,7 +48,7 @@ export type CompletionCollection = Iterable<object | ((signal: AbortSignal) => u
  * come in a later version.
  */
 export type ValidCollection<C> = C &
-  Iterable<InputOf<C> & AnyCompletionInput> &
+  SameKind<C, InputOf<C> & AnyCompletionInput> &
   (C extends ReadonlyMap<unknown, unknown>
     ? {
         /** Never there: the compiler's message shows this key. */
@@ -51,11 +56,41 @@ export type ValidCollection<C> = C &
       }
     : unknown);
 
+/**
+ * The items of {@link mergeCompletedThen}: an array or `Set` (read whole), any
+ * other iterable, an async iterable or an Observable (read lazily). Not a string.
+ */
+export type ItemCollection<T> = (Iterable<T> & object) | AsyncIterable<T> | Observable<T>;
+
+/** The item type of a collection of items (the mapper form, `mergeCompletedThen`). */
+export type ItemOf<C> =
+  C extends Iterable<infer T> ? T : C extends AsyncIterable<infer T> ? T : C extends Observable<infer T> ? T : never;
+
+/**
+ * Where a record of the mapper form came from: `input` is the item. Sized
+ * ({@link SizedOrigin}) for an array or a `Set`, {@link LazyOrigin} for a
+ * collection read lazily.
+ */
+export type MappedOrigin<C> = C extends readonly unknown[] | ReadonlySet<unknown>
+  ? SizedOrigin<ItemOf<C>>
+  : LazyOrigin<ItemOf<C>>;
+
+/**
+ * The mapper form's `project`: an item's input, made when that input starts
+ * (under `concurrency`), with an `AbortSignal` as a factory gets.
+ */
+export type ProjectFn<T, O> = (item: T, index: number, signal: AbortSignal) => O;
+
 /** The result type of one {@link CompletionInput}. */
 export type CompletionValueOf<I> = I extends (signal: AbortSignal) => infer O ? ObservedValueOf<O> : ObservedValueOf<I>;
 
 /** The element type of a collection. */
-export type InputOf<C> = C extends Iterable<infer I> ? I : never;
+export type InputOf<C> =
+  C extends Iterable<infer I> ? I : C extends AsyncIterable<infer I> ? I : C extends Observable<infer I> ? I : never;
+
+/** A collection of the same kind as `C` (iterable, async iterable, Observable) holding `I`. */
+export type SameKind<C, I> =
+  C extends Iterable<unknown> ? Iterable<I> : C extends AsyncIterable<unknown> ? AsyncIterable<I> : Observable<I>;
 
 /** The result type of a collection's inputs (a union when they differ). */
 export type CollectionValueOf<C> = CompletionValueOf<InputOf<C>>;
@@ -97,10 +132,10 @@ export interface SizedOrigin<I = unknown, N extends number = number> {
 }
 
 /**
- * The origin of a record from an iterable that is neither an array nor a
- * `Set` (a generator, `map.values()`, iterator helpers). Such collections are
- * read whole today, but are read lazily in a coming version, when `total` is
- * `undefined` until the end is found: the type says so already.
+ * The origin of a record from a collection read lazily: an iterable that is
+ * neither an array nor a `Set` (a generator, `map.values()`, iterator
+ * helpers), an async iterable or an Observable of inputs. `total` is
+ * `undefined` until reading finds the end.
  */
 export interface LazyOrigin<I = unknown> {
   /** The very object that was passed in. */
@@ -176,7 +211,11 @@ export type EmittedFrom<C, E extends EmitMode> = C extends readonly unknown[]
     ? Emitted<CompletionValueOf<I>, E, SizedOrigin<I>>
     : C extends Iterable<infer I>
       ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
-      : never;
+      : C extends AsyncIterable<infer I>
+        ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
+        : C extends Observable<infer I>
+          ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
+          : never;
 
 /**
  * The pipeable form of {@link asCompleted} and {@link asCompletedWithTimeout}:
@@ -209,6 +248,11 @@ export interface AsCompletedOptions<E extends EmitMode = EmitMode> {
   concurrency?: number;
   /** `'value'` (default), `'tagged'` or `'settled'`. */
   emit?: E;
+  /**
+   * Aborting it tears everything down, as unsubscribing does, and errors the
+   * output with `signal.reason`; one already aborted errors at subscription.
+   */
+  signal?: AbortSignal;
 }
 
 /** The parts of an {@link AsCompletedTimeoutConfig} besides the limits. */
@@ -253,6 +297,8 @@ export type AsCompletedTimeoutConfig<E extends EmitMode = EmitMode> =
 export interface FirstCompletedOptions<T, R extends T = T> {
   /** How many inputs run at once; default `Infinity`. */
   concurrency?: number;
+  /** Aborting it tears everything down and errors the output with `signal.reason`. */
+  signal?: AbortSignal;
   /** Only a fulfilled result that passes this wins; default: any fulfilled result. */
   predicate?: ((value: T, index: number) => value is R) | ((value: T, index: number) => boolean);
 }
@@ -274,6 +320,8 @@ export interface MergeCompletedThenOptions<E extends EmitMode = EmitMode> {
       };
   /** `'value'` (default), `'tagged'` or `'settled'`. */
   emit?: E;
+  /** Aborting it tears everything down and errors the output with `signal.reason`. */
+  signal?: AbortSignal;
 }
 
 /** A stage-2 result with where it came from (`mergeCompletedThen`, `emit: 'tagged'`). */

@@ -7,6 +7,7 @@ import { CompletionGroup } from './completionGroup.js';
 import { TimedGroup, type TimeoutPlan } from './deadlines.js';
 import { FirstGroup } from './firstGroup.js';
 import { ItemGroup } from './fanOut.js';
+import type { Project } from './group.js';
 import type { Plan } from './run.js';
 import {
   assertFunction,
@@ -16,12 +17,31 @@ import {
   readConcurrency,
   readDuration,
   readEmit,
+  readSignal,
 } from './validate.js';
 
-export const AS_COMPLETED_OPTIONS = ['concurrency', 'emit'] as const;
-export const TIMEOUT_OPTIONS = ['total', 'each', 'onTimeout', 'scheduler', 'concurrency', 'emit'] as const;
-export const FIRST_OPTIONS = ['concurrency', 'predicate'] as const;
-export const THEN_OPTIONS = ['concurrency', 'emit'] as const;
+export const AS_COMPLETED_OPTIONS = ['concurrency', 'emit', 'signal'] as const;
+export const TIMEOUT_OPTIONS = ['total', 'each', 'onTimeout', 'scheduler', 'concurrency', 'emit', 'signal'] as const;
+export const FIRST_OPTIONS = ['concurrency', 'predicate', 'signal'] as const;
+export const THEN_OPTIONS = ['concurrency', 'emit', 'signal'] as const;
+
+/**
+ * The mapper form: the collection's elements are items, and each item's input
+ * is `project(item, index, signal)`, called when it starts (as a factory).
+ */
+export function mapped(plan: Plan, project: unknown): Plan {
+  assertFunction(project, 'project');
+  return {
+    ...plan,
+    group: (engine, source, batch, lanes) => {
+      const group = plan.group(engine, source, batch, lanes);
+      group.project = project as Project;
+      // Items are not inputs: nothing of theirs is running, nothing to mark handled.
+      group.holdsCallerInputs = false;
+      return group;
+    },
+  };
+}
 
 export function asCompletedPlan(options: unknown): Plan {
   assertOptions(options, 'options', AS_COMPLETED_OPTIONS);
@@ -29,8 +49,9 @@ export function asCompletedPlan(options: unknown): Plan {
   const emit = readEmit(options?.emit);
   return {
     budget,
+    signal: readSignal(options?.signal),
     lanes: { inputs: Infinity },
-    group: (engine, inputs, batch, { inputs: lane }) => new CompletionGroup(engine, inputs, lane, batch, emit),
+    group: (engine, source, batch, { inputs: lane }) => new CompletionGroup(engine, source, lane, batch, emit),
   };
 }
 
@@ -69,8 +90,9 @@ export function timeoutPlan(config: unknown): Plan {
   };
   return {
     budget,
+    signal: readSignal(config.signal),
     lanes: { inputs: Infinity },
-    group: (engine, inputs, batch, { inputs: lane }) => new TimedGroup(engine, inputs, lane, batch, emit, plan),
+    group: (engine, source, batch, { inputs: lane }) => new TimedGroup(engine, source, lane, batch, emit, plan),
   };
 }
 
@@ -91,11 +113,12 @@ export function firstPlan(options: unknown): Plan {
   if (predicate !== undefined) assertFunction(predicate, 'predicate');
   return {
     budget,
+    signal: readSignal(options?.signal),
     lanes: { inputs: Infinity },
-    group: (engine, inputs, batch, { inputs: lane }) =>
+    group: (engine, source, batch, { inputs: lane }) =>
       new FirstGroup(
         engine,
-        inputs,
+        source,
         lane,
         batch,
         predicate as ((value: unknown, index: number) => boolean) | undefined,
@@ -121,12 +144,13 @@ export function thenPlan(first: unknown, then: unknown, options: unknown): Plan 
   }
   return {
     budget,
+    signal: readSignal(options?.signal),
     // Stage 2 is polled first: when budget frees, finish what was begun.
     lanes: { stage2: stage2Cap, stage1: stage1Cap },
-    group: (engine, items, batch, { stage1, stage2 }) =>
+    group: (engine, source, batch, { stage1, stage2 }) =>
       new ItemGroup(
         engine,
-        items,
+        source,
         stage1,
         stage2,
         batch,
