@@ -22,7 +22,10 @@
 // - issue 12 filed: asCompleted 3.1 KB, asCompletedWithTimeout 4.4 KB, all 5.5 KB;
 // - the reliability rework (issues 9 and 14: teardown that survives throwing
 //   user code, event-order deadlines, foreign-realm promises) measured 3.64 /
-//   5.37 / 6.51 KB, so the limits became 3.7 / 5.4 / 6.6 KB.
+//   5.37 / 6.51 KB, so the limits became 3.7 / 5.4 / 6.6 KB;
+// - streams (issue 10: a source layer for lazy iterables, async iterables and
+//   Observable collections, the mapper form, the `signal` option) measured
+//   5.15 / 7.10 / 8.29 KB, so the limits became 5.2 / 7.1 / 8.3 KB.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -44,14 +47,14 @@ const ALL = Object.keys(OPERATOR_MODULES);
 
 const variants = [
   { name: 'base (no package)', entry: 'size/base.ts', uses: [] },
-  { name: 'asCompleted', entry: 'size/as-completed.ts', uses: ['asCompleted'], limit: 3.7 * KB },
+  { name: 'asCompleted', entry: 'size/as-completed.ts', uses: ['asCompleted'], limit: 5.2 * KB },
   {
     name: 'asCompletedWithTimeout',
     entry: 'size/as-completed-with-timeout.ts',
     uses: ['asCompletedWithTimeout'],
-    limit: 5.4 * KB,
+    limit: 7.1 * KB,
   },
-  { name: 'all exports', entry: 'size/all-exports.ts', uses: ALL, limit: 6.6 * KB },
+  { name: 'all exports', entry: 'size/all-exports.ts', uses: ALL, limit: 8.3 * KB },
 ];
 
 const fmt = (bytes) => `${(bytes / KB).toFixed(2)} KB`;
