@@ -125,19 +125,21 @@ describe('asCompleted', () => {
       });
     });
 
-    it('delivers an error thrown while reading the collection through the error channel', () => {
+    it('errors the output when reading a generator throws, tearing down the inputs already started', () => {
       const boom = new Error('iteration failed');
       const caught: Caught = {};
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const a = cold('  --a|');
+        const aSubs = '   (^!)';
         const expected = '#';
 
+        // Read lazily: `a` starts before the generator throws on the next read.
         function* inputs() {
           yield a;
           throw boom;
         }
         expectObservable(asCompleted(inputs()).pipe(recordError(caught))).toBe(expected, undefined, boom);
-        expectSubscriptions(a.subscriptions).toBe([]);
+        expectSubscriptions(a.subscriptions).toBe(aSubs);
       });
       expect(caught.error).toBe(boom);
     });
@@ -531,7 +533,8 @@ describe('asCompleted', () => {
       });
       expect(caught.error).toBeInstanceOf(TypeError);
       expect((caught.error as TypeError).message).toBe(
-        'Expected the source to emit iterables of inputs, got `42` (number)',
+        'Expected the source to emit collections of inputs, got `42` (number); to run each source value as ' +
+          'one input, pass the source itself as the collection (`asCompleted(source$, options)`)',
       );
     });
 

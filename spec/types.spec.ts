@@ -61,6 +61,8 @@ declare const mode: EmitMode;
 declare const ids: number[];
 declare const http: HttpLike;
 declare function getUser(): Promise<User>;
+declare const lines: AsyncIterable<string>;
+declare function fetchUser(id: number, signal: AbortSignal): Promise<User>;
 declare function getOrders(): Promise<Order[]>;
 declare function isUser(value: unknown): value is User;
 declare function fetchJson(url: string, signal: AbortSignal): Promise<unknown>;
@@ -118,12 +120,29 @@ function resultTypes(): void {
     yield getUser();
     yield getUser();
   }
-  // Read whole today; typed as the lazy collections they become in a later version.
+  // Read lazily: `total` is unknown until the end.
   expectTypeOf(asCompleted(users())).toEqualTypeOf<Observable<User>>();
   expectTypeOf(asCompleted(users(), { emit: 'tagged' })).toEqualTypeOf<
     Observable<Completion<User, LazyOrigin<Promise<User>>>>
   >();
   asCompleted(users(), { emit: 'tagged' }).subscribe((r) => expectTypeOf(r.total).toEqualTypeOf<number | undefined>());
+  /* Lazy collections: async iterables and Observables of inputs */
+  async function* userJobs() {
+    yield await Promise.resolve((signal: AbortSignal) => fetchUser(1, signal));
+  }
+  expectTypeOf(asCompleted(userJobs())).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompleted(userJobs(), { emit: 'settled' })).toEqualTypeOf<
+    Observable<Settled<User, LazyOrigin<(signal: AbortSignal) => Promise<User>>>>
+  >();
+  const jobs$ = new Observable<Promise<User>>();
+  expectTypeOf(asCompleted(jobs$, { concurrency: 8 })).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompleted(jobs$, { emit: 'tagged' })).toEqualTypeOf<
+    Observable<Completion<User, LazyOrigin<Promise<User>>>>
+  >();
+  asCompleted(jobs$, { emit: 'tagged' }).subscribe((r) => expectTypeOf(r.total).toEqualTypeOf<number | undefined>());
+  expectTypeOf(firstCompleted(jobs$)).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompletedWithTimeout(userJobs(), { each: 1000 })).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(of(jobs$).pipe(asCompleted())).toEqualTypeOf<Observable<User>>();
   const iterable: Iterable<Observable<Order>> = [of({ total: 1 })];
   expectTypeOf(asCompleted(iterable)).toEqualTypeOf<Observable<Order>>();
 
@@ -465,6 +484,10 @@ function rejections(): void {
   asCompleted({ user: getUser() });
   // @ts-expect-error a Map is read as [key, value] pairs today: not accepted
   asCompleted(new Map([['a', getUser()]]));
+  // @ts-expect-error an Observable of numbers is not a collection of inputs
+  asCompleted(of(1, 2));
+  // @ts-expect-error nor is an async iterable of strings
+  asCompleted(lines);
   // @ts-expect-error a number is not an input
   asCompleted([1]);
   // @ts-expect-error a string is not an input (it would give its last character)

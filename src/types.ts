@@ -25,15 +25,20 @@ export type AnyCompletionInput = CompletionInput<unknown> & object;
 
 /**
  * What the operators take as a collection, before its elements are checked: an
- * array (or tuple), a `Set` or any other `Iterable` of objects and functions.
- * Not a string, which is iterable but is text.
+ * array (or tuple), a `Set` or any other `Iterable` of objects and functions,
+ * an `AsyncIterable` of them, or an `Observable` of them. Not a string, which
+ * is iterable but is text.
  *
  * Deliberately loose: it is what TypeScript reads an inline collection against,
  * and anything stricter (such as `Iterable<CompletionInput<unknown>>`) would make
  * `promise.then((x) => ...)` inside the collection infer `unknown` (or `any`)
  * instead of its result. The elements are checked by {@link ValidCollection}.
  */
-export type CompletionCollection = Iterable<object | ((signal: AbortSignal) => unknown)> & object;
+export type CompletionCollection =
+  (Iterable<CollectionElement> & object) | AsyncIterable<CollectionElement> | Observable<CollectionElement>;
+
+/** What a collection's elements are before they are checked: objects and functions. */
+export type CollectionElement = object | ((signal: AbortSignal) => unknown);
 
 /**
  * `C` when every element is an input ({@link AnyCompletionInput}); otherwise a
@@ -43,7 +48,7 @@ export type CompletionCollection = Iterable<object | ((signal: AbortSignal) => u
  * come in a later version.
  */
 export type ValidCollection<C> = C &
-  Iterable<InputOf<C> & AnyCompletionInput> &
+  SameKind<C, InputOf<C> & AnyCompletionInput> &
   (C extends ReadonlyMap<unknown, unknown>
     ? {
         /** Never there: the compiler's message shows this key. */
@@ -55,7 +60,12 @@ export type ValidCollection<C> = C &
 export type CompletionValueOf<I> = I extends (signal: AbortSignal) => infer O ? ObservedValueOf<O> : ObservedValueOf<I>;
 
 /** The element type of a collection. */
-export type InputOf<C> = C extends Iterable<infer I> ? I : never;
+export type InputOf<C> =
+  C extends Iterable<infer I> ? I : C extends AsyncIterable<infer I> ? I : C extends Observable<infer I> ? I : never;
+
+/** A collection of the same kind as `C` (iterable, async iterable, Observable) holding `I`. */
+export type SameKind<C, I> =
+  C extends Iterable<unknown> ? Iterable<I> : C extends AsyncIterable<unknown> ? AsyncIterable<I> : Observable<I>;
 
 /** The result type of a collection's inputs (a union when they differ). */
 export type CollectionValueOf<C> = CompletionValueOf<InputOf<C>>;
@@ -97,10 +107,10 @@ export interface SizedOrigin<I = unknown, N extends number = number> {
 }
 
 /**
- * The origin of a record from an iterable that is neither an array nor a
- * `Set` (a generator, `map.values()`, iterator helpers). Such collections are
- * read whole today, but are read lazily in a coming version, when `total` is
- * `undefined` until the end is found: the type says so already.
+ * The origin of a record from a collection read lazily: an iterable that is
+ * neither an array nor a `Set` (a generator, `map.values()`, iterator
+ * helpers), an async iterable or an Observable of inputs. `total` is
+ * `undefined` until reading finds the end.
  */
 export interface LazyOrigin<I = unknown> {
   /** The very object that was passed in. */
@@ -176,7 +186,11 @@ export type EmittedFrom<C, E extends EmitMode> = C extends readonly unknown[]
     ? Emitted<CompletionValueOf<I>, E, SizedOrigin<I>>
     : C extends Iterable<infer I>
       ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
-      : never;
+      : C extends AsyncIterable<infer I>
+        ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
+        : C extends Observable<infer I>
+          ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
+          : never;
 
 /**
  * The pipeable form of {@link asCompleted} and {@link asCompletedWithTimeout}:

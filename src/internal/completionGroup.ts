@@ -2,6 +2,7 @@ import type { Completion, EmitMode, Settled } from '../types.js';
 import { inputName } from './validate.js';
 import type { Engine } from './engine.js';
 import { Group, type Lane } from './group.js';
+import type { Source } from './sources.js';
 
 /** One collection of `asCompleted`: each outcome becomes an emission by `emit` mode. */
 export class CompletionGroup extends Group {
@@ -10,22 +11,22 @@ export class CompletionGroup extends Group {
 
   constructor(
     protected readonly engine: Engine,
-    protected readonly inputs: readonly unknown[],
+    source: Source,
     lane: Lane,
     readonly batch: number,
     protected readonly emitMode: EmitMode,
   ) {
-    super(inputs.length, lane);
+    super(source, lane);
     this.valueNeedsIndex = emitMode !== 'value';
     this.failureNeedsIndex = emitMode === 'settled';
   }
 
-  inputAt(index: number): unknown {
-    return this.inputs[index];
+  inputAt(slot: number): unknown {
+    return this.elements[slot];
   }
 
-  slotName(index: number): string {
-    return inputName(index, this.batch);
+  slotName(slot: number): string {
+    return inputName(this.indexAt(slot), this.batch);
   }
 
   outcome(index: number, ok: boolean, value: unknown): void {
@@ -42,23 +43,25 @@ export class CompletionGroup extends Group {
     }
   }
 
-  private tagged(index: number, value: unknown): Completion<unknown> {
+  private tagged(slot: number, value: unknown): Completion<unknown> {
     return {
       value,
-      index,
-      input: this.inputs[index] as Completion<unknown>['input'],
+      index: this.indexAt(slot),
+      input: this.elements[slot] as Completion<unknown>['input'],
       completed: ++this.completed,
-      total: this.size,
+      total: this.total!,
       batch: this.batch,
     };
   }
 
   /** The `'settled'` record of slot `index`. */
-  protected recordOf(index: number, ok: boolean, outcome: unknown): Settled<unknown> {
-    const input = this.inputs[index] as Completion<unknown>['input'];
+  protected recordOf(slot: number, ok: boolean, outcome: unknown): Settled<unknown> {
+    const input = this.elements[slot] as Completion<unknown>['input'];
+    const index = this.indexAt(slot);
     const completed = ++this.completed;
+    const total = this.total!;
     return ok
-      ? { status: 'fulfilled', value: outcome, index, input, completed, total: this.size, batch: this.batch }
-      : { status: 'rejected', reason: outcome, index, input, completed, total: this.size, batch: this.batch };
+      ? { status: 'fulfilled', value: outcome, index, input, completed, total, batch: this.batch }
+      : { status: 'rejected', reason: outcome, index, input, completed, total, batch: this.batch };
   }
 }

@@ -3,7 +3,9 @@ import { AsCompletedTimeoutError, type AsCompletedTimeoutInfo } from '../AsCompl
 import type { EmitMode } from '../types.js';
 import { CompletionGroup } from './completionGroup.js';
 import type { Engine } from './engine.js';
-import { RUNNING, type Lane } from './group.js';
+import { GIVING_UP, RUNNING, type Lane } from './group.js';
+import { Queue } from './queue.js';
+import type { Source } from './sources.js';
 
 /**
  * Timers hold at most 2^31 - 1 ms (about 24.8 days; Node fires longer ones at
@@ -34,7 +36,13 @@ export class TimedGroup extends CompletionGroup {
   private totalMs = 0;
   private timer: Subscription | undefined;
   /** Scheduler time each slot started (with an `each` limit). */
-  private readonly startedAt: Float64Array | undefined;
+  private startedAt: Float64Array | undefined;
+  /**
+   * A lazily read collection (recycled slots): slots with an `each` limit in
+   * start order, each with the index of the input it held then.
+   */
+  private readonly startOrder: Queue<number> | undefined;
+  private readonly startIndex: Queue<number> | undefined;
   /** Slots before this one have finished or expired. */
   private expiryHead = 0;
   private eachTimer: Subscription | undefined;
@@ -50,15 +58,33 @@ export class TimedGroup extends CompletionGroup {
 
   constructor(
     engine: Engine,
-    inputs: readonly unknown[],
+    source: Source,
     lane: Lane,
     batch: number,
     emitMode: EmitMode,
     private readonly plan: TimeoutPlan,
   ) {
-    super(engine, inputs, lane, batch, emitMode);
-    this.finishedAt = new Uint32Array(inputs.length);
-    if (plan.each !== undefined) this.startedAt = new Float64Array(inputs.length);
+    super(engine, source, lane, batch, emitMode);
+    const capacity = this.state.length;
+    this.finishedAt = new Uint32Array(capacity);
+    if (plan.each !== undefined) {
+      this.startedAt = new Float64Array(capacity);
+      if (this.indices !== undefined) {
+        this.startOrder = new Queue();
+        this.startIndex = new Queue();
+      }
+    }
+  }
+
+  override grown(capacity: number): void {
+    const finishedAt = new Uint32Array(capacity);
+    finishedAt.set(this.finishedAt!);
+    this.finishedAt = finishedAt;
+    if (this.startedAt !== undefined) {
+      const startedAt = new Float64Array(capacity);
+      startedAt.set(this.startedAt);
+      this.startedAt = startedAt;
+    }
   }
 
   override opened(): void {
@@ -94,6 +120,10 @@ export class TimedGroup extends CompletionGroup {
   override started(index: number): void {
     if (this.startedAt === undefined) return;
     this.startedAt[index] = this.plan.scheduler.now();
+    if (this.startOrder !== undefined) {
+      this.startOrder.push(index);
+      this.startIndex!.push(this.indices![index]);
+    }
     if (this.eachTimer === undefined && !this.expiring) this.armEach(this.plan.each!);
   }
 
@@ -144,6 +174,17 @@ export class TimedGroup extends CompletionGroup {
 
   /** The first started slot still running, if any. */
   private nextToExpire(): number | undefined {
+    const { startOrder } = this;
+    if (startOrder !== undefined) {
+      // Slots are recycled: the head counts only while it still runs the input it started with.
+      while (startOrder.size > 0) {
+        const slot = startOrder.peek()!;
+        if (this.state[slot] === RUNNING && this.indices![slot] === this.startIndex!.peek()) return slot;
+        startOrder.shift();
+        this.startIndex!.shift();
+      }
+      return undefined;
+    }
     while (this.expiryHead < this.nextToStart && this.state[this.expiryHead] !== RUNNING) this.expiryHead++;
     return this.expiryHead < this.nextToStart ? this.expiryHead : undefined;
   }
@@ -154,7 +195,7 @@ export class TimedGroup extends CompletionGroup {
     let head;
     // Expiring a slot may start queued ones; they come later in this order.
     while (!this.closed && (head = this.nextToExpire()) !== undefined && now - this.startedAt![head] >= each) {
-      this.expiryHead++;
+      if (this.startOrder === undefined) this.expiryHead++;
       const error = new AsCompletedTimeoutError(snapshot(this, 'each', each, head));
       this.engine.expire(this, head, error);
     }
@@ -198,6 +239,19 @@ function snapshot(
   timeout: number,
   index: number | undefined,
 ): AsCompletedTimeoutInfo {
+  const info = { scope, timeout, total: group.total, completed: group.completed } as AsCompletedTimeoutInfo;
+  if (index !== undefined) (info as { index?: number }).index = group.indexAt(index);
+  if (group.indices !== undefined) {
+    // Recycled slots keep no history: what is pending is read now. Nothing
+    // read waits for a slot (elements are read only when one is free).
+    const pending: number[] = [];
+    for (let slot = 0; slot < group.size; slot++) {
+      const state = group.state[slot];
+      if (state === RUNNING || state === GIVING_UP) pending.push(group.indices[slot]);
+    }
+    pending.sort((a, b) => a - b);
+    return Object.assign(info, { pending, queued: [] });
+  }
   const at = group.events;
   const started = group.nextToStart;
   const finishedAt = group.finishedAt!;
@@ -214,11 +268,9 @@ function snapshot(
     }
     return lists;
   };
-  const info = { scope, timeout, total: group.size, completed: group.completed } as AsCompletedTimeoutInfo;
   Object.defineProperties(info, {
     pending: { enumerable: true, get: () => read().pending },
     queued: { enumerable: true, get: () => read().queued },
   });
-  if (index !== undefined) (info as { index?: number }).index = index;
   return info;
 }

@@ -98,10 +98,11 @@ export class Engine {
     this.pump();
   }
 
-  /** Adds a group; its slots start on the next pump. */
+  /** Adds a group; its slots start on the next pump. A lazily read collection is opened here. */
   add(group: Group): void {
     if (this.closed) return;
-    if (group.size === 0) {
+    const { source } = group;
+    if (group.size === 0 && source === undefined) {
       group.closed = true;
       group.done();
       return;
@@ -109,10 +110,44 @@ export class Engine {
     this.open.add(group);
     group.opened();
     group.lane.waiting.push(group);
+    group.inLane = true;
     // Promises that will wait for a slot may reject while waiting; handle them
     // now so Node does not report the rejection before we get to them.
     if (group.holdsCallerInputs && (this.budget !== Infinity || group.lane.cap !== Infinity)) {
       for (let i = 0; i < group.size; i++) markHandled(group.inputAt(i));
+    }
+    if (source === undefined) return;
+    try {
+      source.open({ wake: () => this.wake(group), fail: (error) => this.readingFailed(group, error) });
+    } catch (error) {
+      this.readingFailed(group, error);
+    }
+  }
+
+  /** A lazily read collection has an element (or its end) after a `NOT_YET`: back in its lane. */
+  private wake(group: Group): void {
+    if (this.closed || group.closed || group.inLane) return;
+    group.lane.waiting.push(group);
+    group.inLane = true;
+    this.pump();
+  }
+
+  /** Reading the collection failed: it broke, not an input; the output errors in every mode. */
+  private readingFailed(group: Group, error: unknown): void {
+    // A broken iterator is not closed (`for...of` does not call `return()` after a throwing `next()`).
+    group.source = undefined;
+    this.fail(error);
+  }
+
+  /** Closes a lazily read collection that has not ended: `return()`, unsubscribe. */
+  private closeSource(group: Group): void {
+    const { source } = group;
+    if (source === undefined) return;
+    group.source = undefined;
+    try {
+      source.close();
+    } catch (error) {
+      this.teardownFailed(error);
     }
   }
 
@@ -129,9 +164,18 @@ export class Engine {
         const lane = this.nextLane();
         if (lane === undefined) break;
         const group = lane.waiting.peek()!;
-        const index = group.takeNextToStart();
+        let index: number;
+        try {
+          index = group.takeNextToStart();
+        } catch (error) {
+          this.readingFailed(group, error);
+          break;
+        }
         if (index < 0) {
+          // Every slot started, or a lazy collection waits for `next()` (it comes back on `wake`) or has ended.
           lane.waiting.shift();
+          group.inLane = false;
+          if (group.unfinished === 0) this.closeIfDone(group);
           continue;
         }
         if (group.state[index] === QUEUED) this.start(group, index);
@@ -208,9 +252,17 @@ export class Engine {
       // but a real promise), so when the group need not know the slot and
       // there is nothing to release, the group's shared callbacks do. (Not
       // for a `then` of the caller's own: it may call back twice.)
-      const shared = controller === undefined && group.fireTiedDeadlines === undefined && then === nativeThen;
+      const shared =
+        controller === undefined &&
+        group.fireTiedDeadlines === undefined &&
+        then === nativeThen &&
+        group.indices === undefined;
       if (shared && !(group.valueNeedsIndex && group.failureNeedsIndex)) group.usesSharedCallbacks = true;
       try {
+        if (group.indices !== undefined) {
+          this.subscribeRecycled(group, index, input, then);
+          return;
+        }
         then.call(
           input,
           shared && !group.valueNeedsIndex
@@ -238,6 +290,25 @@ export class Engine {
     const subscriber = new InputSubscriber(this, group, index, controller);
     group.handles[index] = subscriber;
     source.subscribe(subscriber);
+  }
+
+  /**
+   * A promise in a recycled slot (a lazily read collection): its outcome counts
+   * only while it still holds the slot (one given up by an `each` limit may
+   * settle after the slot has gone to the next element).
+   */
+  private subscribeRecycled(group: Group, slot: number, input: unknown, then: (...args: unknown[]) => unknown): void {
+    const indices = group.indices!;
+    const index = indices[slot];
+    then.call(
+      input,
+      (value: unknown) => {
+        if (indices[slot] === index) this.finish(group, slot, true, value);
+      },
+      (reason: unknown) => {
+        if (indices[slot] === index) this.finish(group, slot, false, reason);
+      },
+    );
   }
 
   /** An input's own outcome arrives. Late, repeated or torn-down outcomes are dropped. */
@@ -318,6 +389,10 @@ export class Engine {
       else if (s !== GIVING_UP) continue;
       late.push(i);
     }
+    // A lazily read collection cut short: only the inputs read get records.
+    this.closeSource(group);
+    const { indices } = group;
+    if (indices !== undefined) late.sort((a, b) => indices[a] - indices[b]);
     for (const i of late) this.tearDownSlot(group, i, reason);
     // The records come out together: nothing is started between them (unless
     // their consumer acts), and each slot's budget is freed just before its record.
@@ -333,7 +408,7 @@ export class Engine {
 
   /** Closes a group whose every slot has finished (the last outcome is out). */
   private closeIfDone(group: Group): void {
-    if (group.unfinished === 0 && !group.closed && !this.closed) {
+    if (group.unfinished === 0 && group.source === undefined && !group.closed && !this.closed) {
       this.close(group);
       group.done();
     }
@@ -359,6 +434,7 @@ export class Engine {
     group.state[index] = state;
     group.unfinished--;
     if (group.finishedAt !== undefined) group.finishedAt[index] = ++group.events;
+    if (group.indices !== undefined) group.recycle(index);
   }
 
   /**
@@ -371,6 +447,7 @@ export class Engine {
     group.closed = true;
     group.closing();
     this.cancelRunning(group, abortReason);
+    this.closeSource(group);
     this.open.delete(group);
   }
 
@@ -418,6 +495,7 @@ export class Engine {
       group.closing();
       this.cancelRunning(group, abortReason);
     }
+    for (const group of groups) this.closeSource(group);
     const { finalizers } = this;
     this.finalizers = [];
     for (const finalizer of finalizers) {

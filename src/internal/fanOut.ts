@@ -1,7 +1,8 @@
 import type { EmitMode } from '../types.js';
 import type { Engine } from './engine.js';
 import { Group, type Lane } from './group.js';
-import { describeValue, isCollection, readCollection } from './validate.js';
+import { readList, snapshotOf, type Source } from './sources.js';
+import { describeValue, isIterable } from './validate.js';
 
 type First = (item: unknown, index: number, signal: AbortSignal) => unknown;
 type Then = (child: unknown, item: unknown, signal: AbortSignal) => unknown;
@@ -13,7 +14,7 @@ export class ItemGroup extends Group {
 
   constructor(
     readonly engine: Engine,
-    readonly items: readonly unknown[],
+    source: Source,
     lane: Lane,
     private readonly stage2: Lane,
     readonly batch: number,
@@ -21,39 +22,43 @@ export class ItemGroup extends Group {
     readonly then: Then,
     readonly emitMode: EmitMode,
   ) {
-    super(items.length, lane);
+    super(source, lane);
     this.holdsCallerInputs = false;
   }
 
-  inputAt(index: number): unknown {
-    const item = this.items[index];
+  inputAt(slot: number): unknown {
+    const item = this.elements[slot];
+    const index = this.indexAt(slot);
     return (signal: AbortSignal) => this.first(item, index, signal);
   }
 
-  slotName(index: number): string {
+  slotName(slot: number): string {
+    const index = this.indexAt(slot);
     return this.batch === 0
       ? `stage 1 of \`items[${index}]\``
       : `stage 1 of \`items[${index}]\` of batch ${this.batch}`;
   }
 
-  outcome(index: number, ok: boolean, value: unknown): void {
+  outcome(slot: number, ok: boolean, value: unknown): void {
+    const index = this.indexAt(slot);
+    const item = this.elements[slot];
     let children: unknown[] | undefined;
     let failure: unknown = value;
     if (ok) {
-      const item = this.batch === 0 ? `\`items[${index}]\`` : `\`items[${index}]\` of batch ${this.batch}`;
+      const name = this.batch === 0 ? `\`items[${index}]\`` : `\`items[${index}]\` of batch ${this.batch}`;
       let iterable: boolean;
       try {
-        iterable = isCollection(value);
+        iterable = isIterable(value);
       } catch {
         iterable = false; // its `Symbol.iterator` getter threw
       }
       if (!iterable) {
         failure = new TypeError(
-          `Expected \`first\` to give an iterable of children for ${item}, got ${describeValue(value)}`,
+          `Expected \`first\` to give an iterable of children for ${name}, got ${describeValue(value)}`,
         );
       } else {
         try {
-          children = readCollection(value as Iterable<unknown>);
+          children = readList(value as Iterable<unknown>);
         } catch (error) {
           failure = error;
         }
@@ -61,7 +66,6 @@ export class ItemGroup extends Group {
     }
     if (children === undefined) {
       if (this.emitMode !== 'settled') return this.engine.fail(failure);
-      const item = this.items[index];
       this.engine.emit({
         status: 'rejected',
         reason: failure,
@@ -74,23 +78,21 @@ export class ItemGroup extends Group {
       return;
     }
     // Stage 2 of this item starts now, not when the rest of stage 1 is done.
-    this.engine.add(new ChildGroup(this, index, children, this.stage2));
+    this.engine.add(new ChildGroup(this, item, index, children, this.stage2));
   }
 }
 
 /** Stage 2 of `mergeCompletedThen` for one item: each slot is a child's `then` call. */
 class ChildGroup extends Group {
-  private readonly item: unknown;
-
   constructor(
     private readonly parent: ItemGroup,
+    private readonly item: unknown,
     private readonly itemIndex: number,
-    private readonly children: readonly unknown[],
+    private readonly children: unknown[],
     lane: Lane,
   ) {
-    super(children.length, lane);
+    super(snapshotOf(children), lane);
     this.holdsCallerInputs = false;
-    this.item = parent.items[itemIndex];
   }
 
   inputAt(index: number): unknown {

@@ -1,31 +1,33 @@
 import { inputName } from './validate.js';
 import type { Engine } from './engine.js';
-import { Group, REJECTED, type Lane } from './group.js';
+import { Group, type Lane } from './group.js';
+import type { Source } from './sources.js';
 
 /** One collection of `firstCompleted`: the first fulfilled result that qualifies wins. */
 export class FirstGroup extends Group {
-  /** Failure reasons by slot; read in index order when nothing qualified. */
+  /** Failure reasons by input index (sparse); read in index order when nothing qualified. */
   private readonly reasons: unknown[] = [];
 
   constructor(
     private readonly engine: Engine,
-    private readonly inputs: readonly unknown[],
+    source: Source,
     lane: Lane,
     private readonly batch: number,
     private readonly predicate: ((value: unknown, index: number) => boolean) | undefined,
   ) {
-    super(inputs.length, lane);
+    super(source, lane);
   }
 
-  inputAt(index: number): unknown {
-    return this.inputs[index];
+  inputAt(slot: number): unknown {
+    return this.elements[slot];
   }
 
-  slotName(index: number): string {
-    return inputName(index, this.batch);
+  slotName(slot: number): string {
+    return inputName(this.indexAt(slot), this.batch);
   }
 
-  outcome(index: number, ok: boolean, value: unknown): void {
+  outcome(slot: number, ok: boolean, value: unknown): void {
+    const index = this.indexAt(slot);
     if (!ok) {
       this.reasons[index] = value;
       return;
@@ -46,16 +48,15 @@ export class FirstGroup extends Group {
   }
 
   override done(): void {
-    const errors: unknown[] = [];
-    for (let i = 0; i < this.size; i++) {
-      if (this.state[i] === REJECTED) errors.push(this.reasons[i]);
-    }
+    // The failures in index order (a sparse array's `filter` skips the holes).
+    const errors = this.reasons.filter(() => true);
+    const size = this.read;
     const message =
-      this.size === 0
+      size === 0
         ? 'No inputs to complete'
-        : errors.length === this.size
-          ? `All ${this.size} inputs failed`
-          : `None of ${this.size} inputs fulfilled with a value that passed the predicate (${errors.length} failed)`;
+        : errors.length === size
+          ? `All ${size} inputs failed`
+          : `None of ${size} inputs fulfilled with a value that passed the predicate (${errors.length} failed)`;
     this.engine.fail(new AggregateError(errors, message));
   }
 }

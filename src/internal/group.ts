@@ -1,5 +1,6 @@
 import type { InputSubscriber } from './inputSubscriber.js';
 import { Queue } from './queue.js';
+import { DONE, NOT_YET, type Source } from './sources.js';
 
 /*
  * Slot states, one byte per input (a `Uint8Array`). Only the engine changes
@@ -14,6 +15,13 @@ import { Queue } from './queue.js';
  * until its record is out, and takes no outcome of its own (one that arrives
  * only spares its signal). A closed group's queued slots stay QUEUED: they
  * never start.
+ *
+ * A collection read whole has a slot per input, its index. One read lazily
+ * recycles its slots: an element read takes a free slot (or a new one) and
+ * starts at once; a slot is free again once its input has finished and its
+ * record is out, so the tables stay O(`concurrency`). `indices` maps a slot to
+ * the input's index; an outcome counts only while its input still holds the
+ * slot.
  */
 export const QUEUED = 0;
 export const RUNNING = 1;
@@ -60,12 +68,28 @@ export class Lane {
  */
 export abstract class Group {
   /** Per-slot `SlotState`. */
-  readonly state: Uint8Array;
+  state: Uint8Array;
+  /** Per slot, its element: an input (or an item of `mergeCompletedThen`). */
+  readonly elements: unknown[];
+  /** Lazily read collections only: per slot, the index of the input in it. */
+  readonly indices: number[] | undefined;
+  /** Lazily read collections only: slots free to take the next element. */
+  private readonly free: number[] | undefined;
+  /** While the collection is being read lazily: where elements come from (closed early by the engine). */
+  source: Source | undefined;
+  /** Elements read so far. */
+  read = 0;
+  /** The size of the collection: `undefined` while a lazily read one has not ended. */
+  total: number | undefined;
+  /** Slots in use (the tables' length): the collection's size, or the slots a lazy one has needed. */
+  size: number;
+  /** True while the group waits in its lane's queue (a lazy one leaves it while `next()` is pending). */
+  inLane = false;
   /** What to tear down per running slot; empty for promise inputs. */
   readonly handles: Array<Handle | undefined> = [];
   /** Slots start in index order: this one and every later one have not started. */
   nextToStart = 0;
-  /** Slots not yet FULFILLED, REJECTED or CANCELLED (GIVING_UP and WITHDRAWN slots count). */
+  /** Slots read and not yet FULFILLED, REJECTED or CANCELLED (GIVING_UP and WITHDRAWN slots count). */
   unfinished: number;
   /** No slot of a closed group starts or reports any more. */
   closed = false;
@@ -103,20 +127,73 @@ export abstract class Group {
   holdsCallerInputs = true;
 
   constructor(
-    readonly size: number,
+    source: Source,
     readonly lane: Lane,
   ) {
-    this.state = new Uint8Array(size);
-    this.unfinished = size;
+    const { elements } = source;
+    if (elements !== undefined) {
+      this.elements = elements;
+      this.size = this.read = this.unfinished = elements.length;
+      this.total = this.size;
+      this.state = new Uint8Array(this.size);
+    } else {
+      this.elements = [];
+      this.indices = [];
+      this.free = [];
+      this.size = this.unfinished = 0;
+      this.source = source;
+      this.state = new Uint8Array(8);
+    }
   }
 
   /**
-   * The next slot to start, or -1 when none waits. (Where a lazy source will
-   * plug in: today every group knows its inputs up front.)
+   * The next slot to start, or -1 when none waits now. A lazily read
+   * collection reads one element here (so only when an input can start); it
+   * returns -1 when its source has nothing yet (it wakes the engine later) or
+   * has ended (then `source` is undefined). Throws when reading fails.
    */
   takeNextToStart(): number {
-    return this.closed || this.nextToStart >= this.size ? -1 : this.nextToStart++;
+    if (this.closed) return -1;
+    if (this.source === undefined) return this.nextToStart >= this.size ? -1 : this.nextToStart++;
+    const element = this.source.next();
+    if (element === NOT_YET) return -1;
+    if (element === DONE) {
+      this.source = undefined;
+      this.total = this.read;
+      return -1;
+    }
+    const slot = this.free!.length > 0 ? this.free!.pop()! : this.newSlot();
+    this.elements[slot] = element;
+    this.indices![slot] = this.read++;
+    this.state[slot] = QUEUED;
+    this.unfinished++;
+    return slot;
   }
+
+  private newSlot(): number {
+    const slot = this.size++;
+    this.nextToStart = this.size;
+    if (slot >= this.state.length) {
+      const state = new Uint8Array(this.state.length * 2);
+      state.set(this.state);
+      this.state = state;
+      this.grown?.(state.length);
+    }
+    return slot;
+  }
+
+  /** The engine has released a slot (its outcome is delivered next): a lazy group may reuse it. */
+  recycle(slot: number): void {
+    this.free?.push(slot);
+  }
+
+  /** The index of the input in slot `slot`. */
+  indexAt(slot: number): number {
+    return this.indices === undefined ? slot : this.indices[slot];
+  }
+
+  /** Groups with per-slot tables of their own: the slot tables now hold `capacity` slots. */
+  grown?(capacity: number): void;
 
   /** The input of slot `index`: a promise, another `ObservableInput`, or a factory. */
   abstract inputAt(index: number): unknown;

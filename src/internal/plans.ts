@@ -30,7 +30,7 @@ export function asCompletedPlan(options: unknown): Plan {
   return {
     budget,
     lanes: { inputs: Infinity },
-    group: (engine, inputs, batch, { inputs: lane }) => new CompletionGroup(engine, inputs, lane, batch, emit),
+    group: (engine, source, batch, { inputs: lane }) => new CompletionGroup(engine, source, lane, batch, emit),
   };
 }
 
@@ -70,7 +70,7 @@ export function timeoutPlan(config: unknown): Plan {
   return {
     budget,
     lanes: { inputs: Infinity },
-    group: (engine, inputs, batch, { inputs: lane }) => new TimedGroup(engine, inputs, lane, batch, emit, plan),
+    group: (engine, source, batch, { inputs: lane }) => new TimedGroup(engine, source, lane, batch, emit, plan),
   };
 }
 
@@ -92,10 +92,10 @@ export function firstPlan(options: unknown): Plan {
   return {
     budget,
     lanes: { inputs: Infinity },
-    group: (engine, inputs, batch, { inputs: lane }) =>
+    group: (engine, source, batch, { inputs: lane }) =>
       new FirstGroup(
         engine,
-        inputs,
+        source,
         lane,
         batch,
         predicate as ((value: unknown, index: number) => boolean) | undefined,
@@ -123,10 +123,10 @@ export function thenPlan(first: unknown, then: unknown, options: unknown): Plan 
     budget,
     // Stage 2 is polled first: when budget frees, finish what was begun.
     lanes: { stage2: stage2Cap, stage1: stage1Cap },
-    group: (engine, items, batch, { stage1, stage2 }) =>
+    group: (engine, source, batch, { stage1, stage2 }) =>
       new ItemGroup(
         engine,
-        items,
+        source,
         stage1,
         stage2,
         batch,

@@ -6,7 +6,8 @@
 import { Observable, Subscriber, type OperatorFunction } from 'rxjs';
 import { Engine } from './engine.js';
 import { Lane, type Group } from './group.js';
-import { assertCollection, describeValue, isCollection, isPlainObject, readCollection } from './validate.js';
+import { sourceOf, type Source } from './sources.js';
+import { assertCollection, describeValue, isCollection, isPlainObject } from './validate.js';
 
 /** The lanes of a plan by name, e.g. `{ inputs }` or `{ stage2, stage1 }`. */
 export type Lanes = Readonly<Record<string, Lane>>;
@@ -20,8 +21,8 @@ export interface Plan {
    * lane (in this order) with waiting work and room under its cap starts one.
    */
   lanes: Readonly<Record<string, number>>;
-  /** A group for one collection, in the engine's lanes. */
-  group(engine: Engine, inputs: unknown[], batch: number, lanes: Lanes): Group;
+  /** A group for one collection (read whole or lazily, as its source says), in the engine's lanes. */
+  group(engine: Engine, source: Source, batch: number, lanes: Lanes): Group;
 }
 
 function createEngine(plan: Plan, subscriber: Subscriber<unknown>): { engine: Engine; lanes: Lanes } {
@@ -32,17 +33,17 @@ function createEngine(plan: Plan, subscriber: Subscriber<unknown>): { engine: En
 }
 
 /** The creation form: one collection, read anew on every subscription. */
-export function runCollection<R>(collection: Iterable<unknown>, plan: Plan): Observable<R> {
+export function runCollection<R>(collection: object, plan: Plan): Observable<R> {
   return new Observable<R>((subscriber) => {
     const { engine, lanes } = createEngine(plan, subscriber);
-    let inputs: unknown[];
+    let source: Source;
     try {
-      inputs = readCollection(collection);
+      source = sourceOf(collection);
     } catch (error) {
       engine.fail(error);
       return;
     }
-    engine.add(plan.group(engine, inputs, 0, lanes));
+    engine.add(plan.group(engine, source, 0, lanes));
     engine.sourceComplete();
   });
 }
@@ -52,27 +53,31 @@ export function runCollection<R>(collection: Iterable<unknown>, plan: Plan): Obs
  * side by side under one budget; the output completes when the source and
  * every batch have.
  */
-export function runBatches<R>(plan: Plan): OperatorFunction<Iterable<unknown>, R> {
+export function runBatches<R>(plan: Plan): OperatorFunction<object, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
       const { engine, lanes } = createEngine(plan, subscriber);
       let batch = 0;
       const batches = new BatchSubscriber(
         (value) => {
-          let inputs: unknown[];
+          let source: Source;
           try {
             if (!isCollection(value, 'the source')) {
               engine.fail(
-                new TypeError(`Expected the source to emit iterables of inputs, got ${describeValue(value)}`),
+                new TypeError(
+                  `Expected the source to emit collections of inputs, got ${describeValue(value)}; ` +
+                    'to run each source value as one input, pass the source itself as the collection ' +
+                    '(`asCompleted(source$, options)`)',
+                ),
               );
               return;
             }
-            inputs = readCollection(value);
+            source = sourceOf(value);
           } catch (error) {
             engine.fail(error);
             return;
           }
-          engine.add(plan.group(engine, inputs, batch++, lanes));
+          engine.add(plan.group(engine, source, batch++, lanes));
           engine.pump();
         },
         (error) => engine.fail(error),

@@ -98,8 +98,28 @@ function tryThen(value: object, onRejected: (reason: unknown) => void): boolean 
   }
 }
 
-/** A collection we accept: any iterable except a string (a string is text, not inputs). `name` says what `value` is in the error a throwing `Symbol.iterator` getter gives. */
-export function isCollection(value: unknown, name = '`inputs`'): value is Iterable<unknown> {
+/**
+ * A collection we accept: any iterable except a string (a string is text, not
+ * inputs), an async iterable, or an Observable of inputs. `name` says what
+ * `value` is in the error a throwing `Symbol.iterator` getter gives.
+ */
+export function isCollection(value: unknown, name = '`inputs`'): value is object {
+  if (isIterable(value, name)) return true;
+  if (value === null || typeof value !== 'object') return false;
+  let asyncIterator: unknown;
+  try {
+    asyncIterator = (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator];
+  } catch (error) {
+    throw new TypeError(
+      `Expected ${name} to be a collection of inputs, got ${describeValue(value)} whose \`Symbol.asyncIterator\` threw`,
+      { cause: error },
+    );
+  }
+  return typeof asyncIterator === 'function' || isObservable(value);
+}
+
+/** An iterable other than a string. */
+export function isIterable(value: unknown, name = '`inputs`'): value is Iterable<unknown> {
   if (value === null || typeof value !== 'object') return false;
   let iterator: unknown;
   try {
@@ -120,40 +140,10 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return (proto === Object.prototype || proto === null) && thenOf(value) === undefined;
 }
 
-export function assertCollection(value: unknown, name: string): asserts value is Iterable<unknown> {
+export function assertCollection(value: unknown, name: string): asserts value is object {
   if (!isCollection(value, `\`${name}\``)) {
-    throw new TypeError(`Expected \`${name}\` to be an iterable of inputs, got ${describeValue(value)}`);
+    throw new TypeError(`Expected \`${name}\` to be a collection of inputs, got ${describeValue(value)}`);
   }
-}
-
-/**
- * Reads a collection once. The array is a private snapshot: later changes to the
- * caller's array do not reach a running subscription. If iterating throws, the
- * promises read so far are marked handled: they will never be taken.
- */
-export function readCollection(value: Iterable<unknown>): unknown[] {
-  // A plain array is copied at once; anything else (an Array subclass, an array
-  // with its own iterator) is iterated, as `for...of` would, never `slice()`d.
-  if (Array.isArray(value) && isPlainArray(value)) return value.slice();
-  const inputs: unknown[] = [];
-  try {
-    for (const input of value) inputs.push(input);
-  } catch (error) {
-    inputs.forEach(markHandled);
-    throw error;
-  }
-  return inputs;
-}
-
-const arrayValues = Array.prototype[Symbol.iterator];
-
-function isPlainArray(value: unknown[]): boolean {
-  return (
-    Object.getPrototypeOf(value) === Array.prototype &&
-    !Object.prototype.hasOwnProperty.call(value, Symbol.iterator) &&
-    !Object.prototype.hasOwnProperty.call(value, 'constructor') &&
-    value[Symbol.iterator] === arrayValues
-  );
 }
 
 function noop(): void {}
