@@ -19,7 +19,13 @@ import { memoryTable, runMemory, type MemoryRow } from './workloads/memory.js';
 import { observableCases } from './workloads/observables.js';
 import { promiseCases } from './workloads/promises.js';
 import { measureSizes, type SizeRow } from './workloads/size.js';
-import { lazinessCases, probeStreams, streamingCases, type StreamSupport } from './workloads/streaming.js';
+import {
+  lazinessCases,
+  missingStreams,
+  probeStreams,
+  streamingCases,
+  type StreamSupport,
+} from './workloads/streaming.js';
 import { runStreamMemory, streamMemoryTable, type StreamMemoryRow } from './workloads/streaming-memory.js';
 import { fmtBytes, fmtMs, fmtN, hasGc, runCase, table, timingTable, type Case, type Row } from './harness.js';
 import { describeMachine, machine } from './machine.js';
@@ -306,11 +312,8 @@ async function main(): Promise<void> {
   let streamMemory: StreamMemoryRow[] = [];
   if (wanted('w7')) {
     streamSupport = await probeStreams();
-    if (!streamSupport.mapper || !streamSupport.forAwait) {
-      NOTES.w7.push(
-        `This build lacks ${[!streamSupport.mapper && 'the mapper form over async iterables', !streamSupport.forAwait && '`for await`'].filter(Boolean).join(' and ')}: those rows were not run.`,
-      );
-    }
+    const lacks = missingStreams(streamSupport);
+    if (lacks.length > 0) NOTES.w7.push(`This build lacks ${lacks.join(' and ')}: those rows were not run.`);
     await runCases('w7', streamingCases(config.w7Sizes, config.limit, streamSupport));
     log('Workload 7: heap ...');
     streamMemory = await runStreamMemory(
@@ -407,10 +410,12 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, `${config.mode}-${stamp}.json`), json);
     writeFileSync(join(dir, `latest-${config.mode}.json`), json);
     writeFileSync(join(dir, `latest-${config.mode}.md`), `${out.join('\n')}\n`);
-    // Per Node line too, for the README table (Node 24 columns, Node 20 for W2/W4).
-    writeFileSync(join(dir, `latest-${config.mode}-node${major}.json`), json);
+    // Per Node line too, for the README table (Node 24 columns, Node 20 for W2/W4). A run of some
+    // workloads only (`--only=w7,w8`) is kept apart: bench:table lays it over the whole run's record.
+    const part = args.only ? `-only-${[...args.only].sort().join('-')}` : '';
+    writeFileSync(join(dir, `latest-${config.mode}-node${major}${part}.json`), json);
     log(
-      `Wrote bench/results/${config.mode}-${stamp}.json (and latest-${config.mode}.json / .md, latest-${config.mode}-node${major}.json)`,
+      `Wrote bench/results/${config.mode}-${stamp}.json (and latest-${config.mode}.json / .md, latest-${config.mode}-node${major}${part}.json)`,
     );
   }
 }

@@ -71,6 +71,10 @@ type MapperForm = (
   options: { concurrency: number },
 ) => Observable<number> & Partial<AsyncIterable<number>>;
 const asCompletedMapper = asCompleted as unknown as MapperForm;
+const asCompletedLoose = asCompleted as unknown as (
+  collection: AsyncIterable<() => Promise<number>>,
+  options: { concurrency: number },
+) => Observable<number>;
 
 /**
  * The hand-written async pool a user writes over an async iterator: one
@@ -134,6 +138,13 @@ export const streamStarters: Record<string, StreamStart> = {
       sink.error(error);
     }
   },
+  /** What works without the mapper form: an async generator of factories (one more generator hop per id). */
+  asCompletedFactories: (source, limit, sink) => {
+    async function* factories() {
+      for await (const id of source) yield () => work(id);
+    }
+    return asCompletedLoose(factories(), { concurrency: limit }).subscribe(sink);
+  },
   pMapIterable: async (source, limit, sink) => {
     const { pMapIterable } = await loadPMap();
     try {
@@ -150,6 +161,8 @@ export const streamStarters: Record<string, StreamStart> = {
 
 /** What the build under test supports (the streaming runtime may not be there yet). */
 export interface StreamSupport {
+  /** An async iterable is read lazily as a collection. */
+  lazy: boolean;
   /** `asCompleted(asyncIterable, project, options)` runs. */
   mapper: boolean;
   /** Its result is an async iterable. */
@@ -159,6 +172,23 @@ export interface StreamSupport {
 export async function probeStreams(): Promise<StreamSupport> {
   const within = <T>(p: Promise<T>) =>
     Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('hung')), 2000).unref())]);
+  let lazy = false;
+  try {
+    let sum = 0;
+    await within(
+      new Promise<void>(
+        (resolve, reject) =>
+          streamStarters.asCompletedFactories!(asyncIds(3), 2, {
+            next: (v: number) => (sum += v),
+            error: reject,
+            complete: () => resolve(),
+          } as unknown as CountingSink) as unknown,
+      ),
+    );
+    lazy = sum === 3;
+  } catch {
+    lazy = false;
+  }
   try {
     const out = asCompletedMapper(asyncIds(3), (id) => work(id + 1), { concurrency: 2 });
     let sum = 0;
@@ -179,9 +209,9 @@ export async function probeStreams(): Promise<StreamSupport> {
       );
       forAwait = s === 6;
     }
-    return { mapper, forAwait };
+    return { lazy, mapper, forAwait };
   } catch {
-    return { mapper: false, forAwait: false };
+    return { lazy, mapper: false, forAwait: false };
   }
 }
 
@@ -208,9 +238,25 @@ export const W7_CONTENDERS: Array<{
   { key: 'pool', name: 'async pool, no signal' },
   { key: 'asCompletedSubscribe', name: 'asCompleted(ids, f, { concurrency: 64 }) subscribe', needs: 'mapper' },
   { key: 'asCompletedForAwait', name: 'asCompleted(ids, f, { concurrency: 64 }) for await', needs: 'forAwait' },
+  {
+    key: 'asCompletedFactories',
+    name: 'asCompleted(async generator of factories, { concurrency: 64 })',
+    needs: 'lazy',
+  },
   { key: 'pMapIterable', name: 'p-map pMapIterable, preserveOrder: false' },
   { key: 'mergeMap', name: 'rxjs from(ids).pipe(mergeMap(f, 64))' },
 ];
+
+const MISSING: Record<keyof StreamSupport, string> = {
+  lazy: 'lazy async iterables',
+  mapper: 'mapper form over async iterables',
+  forAwait: '`for await`',
+};
+
+/** What the build lacks, in words. */
+export function missingStreams(support: StreamSupport): string[] {
+  return (Object.keys(MISSING) as Array<keyof StreamSupport>).filter((k) => !support[k]).map((k) => MISSING[k]);
+}
 
 export function streamingCases(sizes: number[], limit: number, support: StreamSupport): Case[] {
   return sizes.map((n) => ({
@@ -221,10 +267,7 @@ export function streamingCases(sizes: number[], limit: number, support: StreamSu
     contenders: W7_CONTENDERS.map((c): Contender => ({
       name: c.name,
       baseline: c.baseline,
-      skip:
-        c.needs && !support[c.needs]
-          ? `not run: this build has no ${c.needs === 'mapper' ? 'mapper form over async iterables' : '`for await`'}`
-          : undefined,
+      skip: c.needs && !support[c.needs] ? `not run: this build has no ${MISSING[c.needs]}` : undefined,
       run: (size) => runStream(size, limit, streamStarters[c.key]!),
     })),
   }));
