@@ -53,7 +53,7 @@ import type {
  * ```
  *
  * @see {@link asCompletedWithTimeout} for deadlines, {@link firstCompleted} for the first winner.
- * @param inputs Any iterable of promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param inputs The collection: an array or `Set` (read whole), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
  * @param options `concurrency` (default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of results (`'value'`), {@link Completion} records (`'tagged'`) or {@link Settled} records (`'settled'`).
  */

@@ -58,7 +58,7 @@ import type {
  * ```
  *
  * @see {@link AsCompletedTimeoutError}
- * @param inputs Any iterable of promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param inputs The collection: an array or `Set` (read whole), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
  * @param timeout Milliseconds (or a `Date`) for `total`, or `{ total?, each?, onTimeout?, scheduler?, concurrency?, emit? }`.
  * @returns An Observable of results, {@link Completion} or {@link Settled} records by `emit`.
  */

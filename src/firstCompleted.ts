@@ -45,7 +45,7 @@ import type {
  * ```
  *
  * @see {@link asCompleted}
- * @param inputs Any iterable of promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param inputs The collection: an array or `Set` (read whole), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
  * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins; a type guard narrows the output).
  * @returns An Observable of exactly one value, or an `AggregateError`.
  */

@@ -2,7 +2,7 @@ import type { Observable, ObservableInput, OperatorFunction } from 'rxjs';
 import { runBatches, runCollection } from './internal/run.js';
 import { thenPlan } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
-import type { EmitMode, MergeCompletedThenOptions, ThenEmitted } from './types.js';
+import type { EmitMode, ItemCollection, MergeCompletedThenOptions, ThenEmitted } from './types.js';
 
 /**
  * The two-stage fan-out over a source of item collections: each source value is
@@ -37,7 +37,7 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
   first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U> & object>,
   then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
   options?: MergeCompletedThenOptions<E>,
-): OperatorFunction<Iterable<T> & object, ThenEmitted<T, U, R, E>>;
+): OperatorFunction<ItemCollection<T>, ThenEmitted<T, U, R, E>>;
 
 /**
  * The two-stage fan-out: each item's stage-1 request gives a list, and the
@@ -82,14 +82,14 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
  * ```
  *
  * @see {@link asCompleted}
- * @param items The stage-1 items.
+ * @param items The stage-1 items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
  * @param first `(item, index, signal)` → an `ObservableInput` of the item's list of children.
  * @param then `(child, item, signal)` → an `ObservableInput` of the stage-2 result.
  * @param options `concurrency` (number or `{ first, then }`, default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of stage-2 results (or records, by `emit`).
  */
 export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
-  items: Iterable<T> & object,
+  items: ItemCollection<T>,
   first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U> & object>,
   then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
   options?: MergeCompletedThenOptions<E>,

@@ -56,6 +56,12 @@ export type ValidCollection<C> = C &
       }
     : unknown);
 
+/**
+ * The items of {@link mergeCompletedThen}: an array or `Set` (read whole), any
+ * other iterable, an async iterable or an Observable (read lazily). Not a string.
+ */
+export type ItemCollection<T> = (Iterable<T> & object) | AsyncIterable<T> | Observable<T>;
+
 /** The result type of one {@link CompletionInput}. */
 export type CompletionValueOf<I> = I extends (signal: AbortSignal) => infer O ? ObservedValueOf<O> : ObservedValueOf<I>;
 

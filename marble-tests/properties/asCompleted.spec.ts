@@ -42,6 +42,33 @@ describe('asCompleted (properties)', () => {
   );
 
   it(
+    'a generator (read lazily) emits what the model emits for the array, frame for frame; `total` only once read to the end',
+    () => {
+      check(
+        fc.property(creationArb, (s) => {
+          const observed = observe(s.unsubscribeAt, buildCompletion(s, { lazy: true }));
+          expect(observed.problems).toEqual([]);
+          const { notes, subs } = modelAsCompleted(s);
+          const size = s.batches[0].inputs.length;
+          const withoutTotal = (list: typeof notes) =>
+            list.map((note) => {
+              if (note.kind !== 'N' || typeof note.value !== 'object' || note.value === null) return note;
+              const { total, ...rest } = note.value as { total?: number };
+              // Unknown until the end is read, then the size.
+              if (total !== undefined && total !== size) throw new Error(`total ${total}, expected ${size}`);
+              return { ...note, value: rest };
+            });
+          expect({ notes: withoutTotal(observed.notes), subs: observed.subs }).toEqual({
+            notes: withoutTotal(notes),
+            subs,
+          });
+        }),
+      );
+    },
+    TIME_LIMIT,
+  );
+
+  it(
     'pipeable: batches side by side under one budget match the model, frame for frame',
     () => {
       check(

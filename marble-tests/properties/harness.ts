@@ -362,7 +362,7 @@ export function startedInOrder(order: readonly string[], rank: (key: string) => 
  * has no `total`/`each`, else `asCompletedWithTimeout`; the creation form, or
  * the pipeable form over a cold source of batches.
  */
-export function buildCompletion(s: CompletionScenario, options: { totalAsDate?: boolean } = {}) {
+export function buildCompletion(s: CompletionScenario, options: { totalAsDate?: boolean; lazy?: boolean } = {}) {
   return (probe: Probe) => {
     const inputs = s.batches.map((batch, b) =>
       batch.inputs.map((spec, i) => {
@@ -392,7 +392,7 @@ export function buildCompletion(s: CompletionScenario, options: { totalAsDate?: 
       // `timed` guarantees `total` or `each`, which the config type cannot see here.
       source = timed
         ? asCompletedWithTimeout(inputs[0], config as AsCompletedTimeoutConfig)
-        : asCompleted(inputs[0], config);
+        : asCompleted(options.lazy ? lazily(inputs[0]) : inputs[0], config);
     } else {
       const batches = probe.sequence<Array<CompletionInput<unknown>>>([
         ...s.batches.map((batch, b) => ({ frame: batch.at, value: inputs[b] })),
@@ -402,6 +402,11 @@ export function buildCompletion(s: CompletionScenario, options: { totalAsDate?: 
     }
     return { source, normalize };
   };
+}
+
+/** The same inputs as a generator: a collection read lazily. */
+function* lazily<T>(inputs: readonly T[]): Generator<T> {
+  yield* inputs;
 }
 
 /** Batches for the pipeable form: arrival frames ascending, the source completing after the last. */

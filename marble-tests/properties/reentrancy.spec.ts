@@ -14,7 +14,11 @@
  *     unsubscribed, and no timer of the operator fires afterwards;
  *   - every teardown ran, and every error thrown by one surfaced exactly once
  *     (an `UnsubscriptionError` from `unsubscribe()`, else
- *     `config.onUnhandledError`).
+ *     `config.onUnhandledError`);
+ *   - a collection given as a generator (`lazy`) is read only when an input
+ *     can start (every element read before has started), is closed or ran
+ *     to its end once the output stops, and in `'settled'` mode every input
+ *     read gets its one record.
  * (An abort listener does not throw here: Node reports such an error itself,
  * as an uncaught exception, whatever the package does.)
  */
@@ -65,6 +69,8 @@ interface ReScenario {
   onTimeout?: 'error' | 'complete';
   /** Acts when the consumer receives its `at`-th value (0-based). */
   onEmit: Array<ActionSpec & { at: number }>;
+  /** Each collection is handed over as a generator (read lazily), not an array. */
+  lazy: boolean;
 }
 
 const actionArb = (kinds: readonly ActionKind[]): fc.Arbitrary<ActionSpec> =>
@@ -112,6 +118,7 @@ const scenarioArb: fc.Arbitrary<ReScenario> = fc
     each: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
     onTimeout: fc.option(fc.constantFrom<'error' | 'complete'>('error', 'complete'), { nil: undefined }),
     onEmit: fc.array(fc.record({ at: fc.nat({ max: 6 }), action: actionArb(ALL) }), { maxLength: 2 }),
+    lazy: fc.boolean(),
   })
   .map(({ pipeable, batches, tail, op, total, each, onEmit, ...rest }) => {
     let at = 0;
@@ -336,7 +343,30 @@ function runScenario(s: ReScenario): Outcome {
         };
       };
 
-      const inputs = s.batches.map((batch, b) => batch.inputs.map((spec, i) => inputOf(b, i, spec)));
+      const made = s.batches.map((batch, b) => batch.inputs.map((spec, i) => inputOf(b, i, spec)));
+      /** Per lazy batch: elements read, and whether the generator was closed or ran to its end. */
+      const reads = s.batches.map(() => 0);
+      const ended = s.batches.map(() => false);
+      const entered = s.batches.map(() => false);
+      function* lazily(b: number): Generator<CompletionInput<unknown>> {
+        // A generator returned before its first `next()` never runs its body: nothing to close.
+        entered[b] = true;
+        try {
+          for (let i = 0; i < made[b].length; i++) {
+            for (let j = 0; j < i; j++) {
+              const k = key(b, j);
+              if (!signals.has(k) && !subscribed.has(k)) problems.push(`${key(b, i)} read before ${k} started`);
+            }
+            reads[b]++;
+            yield made[b][i];
+          }
+        } finally {
+          ended[b] = true;
+        }
+      }
+      const inputs = made.map((list, b) => (s.lazy ? lazily(b) : list)) as Array<
+        Iterable<CompletionInput<unknown>> & Array<CompletionInput<unknown>>
+      >;
       const timed = { total: s.total, each: s.each, onTimeout: s.onTimeout, scheduler };
       const options = { concurrency: s.concurrency, emit: s.emit };
       let operated: Observable<unknown>;
@@ -382,10 +412,16 @@ function runScenario(s: ReScenario): Outcome {
       for (const [k, count] of records) if (count > 1) problems.push(`${k} has ${count} records`);
       if (s.emit === 'settled' && s.op !== 'first' && terminated === 'complete') {
         for (const b of arrived) {
-          s.batches[b].inputs.forEach((_, i) => {
+          // A lazy collection cut short (a deadline): every input read gets its record.
+          const count = s.lazy ? reads[b] : s.batches[b].inputs.length;
+          for (let i = 0; i < count; i++) {
             if (records.get(key(b, i)) !== 1) problems.push(`${key(b, i)} has ${records.get(key(b, i)) ?? 0} records`);
-          });
+          }
         }
+      }
+      if (s.lazy) {
+        for (const b of arrived)
+          if (entered[b] && !ended[b]) problems.push(`batch ${b}: generator neither closed nor done`);
       }
     });
   } finally {
