@@ -1,4 +1,4 @@
-import { map, take, takeUntil, type Observable } from 'rxjs';
+import { map, of, take, takeUntil, type Observable } from 'rxjs';
 import {
   asCompleted,
   asCompletedWithTimeout,
@@ -291,6 +291,98 @@ describe('lazily read collections', () => {
         expectObservable(asCompleted(broken).pipe(recordError(caught))).toBe('#', undefined, expect.any(TypeError));
       });
       expect((caught.error as Error).message).toMatch(/iterator to return a result object, got `42`/);
+    });
+  });
+
+  describe('the mapper form', () => {
+    it('calls project(item, index, signal) when each input starts; records carry the item as input', () => {
+      const calls: Array<[string, number, boolean]> = [];
+      createTestScheduler().run(({ cold, expectObservable }) => {
+        const durations: Record<string, string> = { a: '---x|', b: '-y|' };
+        const expected = '    ----p-(q|)';
+
+        const run = asCompleted(
+          ['a', 'b'],
+          (item, index, signal) => {
+            calls.push([item, index, signal.aborted]);
+            return cold(durations[item], { x: 'X', y: 'Y' });
+          },
+          { concurrency: 1, emit: 'tagged' },
+        ).pipe(map((r) => `${r.input}${r.index}=${r.value}/${r.total}`));
+        expectObservable(run).toBe(expected, { p: 'a0=X/2', q: 'b1=Y/2' });
+      });
+      expect(calls).toEqual([
+        ['a', 0, false],
+        ['b', 1, false],
+      ]);
+    });
+
+    it('aborts the signal of a running project on fail fast, and reads lazy items only as inputs start', () => {
+      const signals: AbortSignal[] = [];
+      let reads = 0;
+      createTestScheduler().run(({ cold, expectObservable }) => {
+        function* items() {
+          for (let i = 0; ; i++) {
+            reads++;
+            yield i;
+          }
+        }
+        const expected = '--#';
+
+        const run = asCompleted(
+          items(),
+          (i, _index, signal) => {
+            signals.push(signal);
+            return i === 1 ? cold('--#', undefined, new Error('one failed')) : cold('-----x|');
+          },
+          { concurrency: 2 },
+        );
+        expectObservable(run).toBe(expected, undefined, new Error('one failed'));
+      });
+      expect(reads).toBe(2);
+      // The input that failed finished on its own: its signal is spared.
+      expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+    });
+
+    it('fails only the input whose project throws', () => {
+      createTestScheduler().run(({ cold, expectObservable }) => {
+        const run = asCompleted(
+          [1, 2],
+          (n) => {
+            if (n === 1) throw new Error('no');
+            return cold('-v|', { v: n });
+          },
+          { emit: 'settled' },
+        ).pipe(map((r) => `${r.index}:${r.status}`));
+        expectObservable(run).toBe('a-(b|)', { a: '0:rejected', b: '1:fulfilled' });
+      });
+    });
+
+    it('takes a source of collections of items in the pipeable form', () => {
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold('x----y|', { x: [1, 2], y: [3] });
+        const sourceSubs = ' ^-----!';
+        const expected = '   --(ab)-(c|)';
+
+        expectObservable(source.pipe(asCompleted((n: number) => cold('-v|', { v: n * 10 })))).toBe(expected, {
+          a: 10,
+          b: 20,
+          c: 30,
+        });
+        expectSubscriptions(source.subscriptions).toBe(sourceSubs);
+      });
+    });
+
+    it('works for asCompletedWithTimeout (each counts from the start) and firstCompleted', () => {
+      createTestScheduler().run(({ cold, expectObservable }) => {
+        const slow = (n: number) => cold(n === 0 ? '-----v|' : '-v|', { v: n });
+        const timed = asCompletedWithTimeout([0, 1], slow, { each: 3, concurrency: 1, emit: 'settled' }).pipe(
+          map((r) => `${r.input}:${r.status}`),
+        );
+        expectObservable(timed).toBe('---a-(b|)', { a: '0:rejected', b: '1:fulfilled' });
+        expectObservable(firstCompleted([0, 1], slow)).toBe('--(v|)', { v: 1 });
+        expectObservable(of([0, 1]).pipe(firstCompleted(slow))).toBe('--(v|)', { v: 1 });
+      });
     });
   });
 });

@@ -54,7 +54,6 @@ const rows: Row[] = [
     /^Expected `inputs` to be a collection of inputs, got a Promise$/,
   ),
   throws('asCompleted(a plain object with unknown keys)', () => AC({ foo: 1 }), /`inputs`.*an object/),
-  throws('asCompleted(a function)', () => AC(() => 1), /`inputs`.*a function/),
   /* asCompleted: options */
   throws('asCompleted(options with an unknown key)', () => AC([], { concurency: 2 }), /`concurency`/),
   throws('asCompleted(options that are a string)', () => AC([], 'fast'), /`options`/),

@@ -146,6 +146,50 @@ function resultTypes(): void {
   const iterable: Iterable<Observable<Order>> = [of({ total: 1 })];
   expectTypeOf(asCompleted(iterable)).toEqualTypeOf<Observable<Order>>();
 
+  /* The mapper form: project(item, index, signal), records carry the item as `input` */
+  expectTypeOf(asCompleted(ids, (id, _i, signal) => fetchUser(id, signal))).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompleted(ids, (id, _i, signal) => fetchUser(id, signal), { emit: 'tagged' })).toEqualTypeOf<
+    Observable<Completion<User, SizedOrigin<number>>>
+  >();
+  asCompleted(users(), (p) => p.then((u) => u.name), { emit: 'settled' }).subscribe((r) => {
+    expectTypeOf(r.input).toEqualTypeOf<Promise<User>>();
+    expectTypeOf(r.total).toEqualTypeOf<number | undefined>();
+    if (r.status === 'fulfilled') expectTypeOf(r.value).toEqualTypeOf<string>();
+  });
+  asCompleted(ids, (id, index, signal) => {
+    expectTypeOf(id).toEqualTypeOf<number>();
+    expectTypeOf(index).toEqualTypeOf<number>();
+    expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+    return of(id);
+  });
+  // Items may be strings (they are items, not inputs).
+  expectTypeOf(asCompleted(['a', 'b'], (text) => of(text.length))).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(
+    asCompleted(new Observable<number>(), (id) => fetchUser(id, new AbortController().signal)),
+  ).toEqualTypeOf<Observable<User>>();
+  const idPages$ = new Observable<number[]>();
+  expectTypeOf(idPages$.pipe(asCompleted((id, _i, signal) => fetchUser(id, signal)))).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(of([1]).pipe(asCompleted((id: number) => of(String(id)), { emit: 'tagged' }))).toEqualTypeOf<
+    Observable<Completion<string, LazyOrigin<number>>>
+  >();
+
+  expectTypeOf(asCompletedWithTimeout(ids, (id, _i, signal) => fetchUser(id, signal), 1000)).toEqualTypeOf<
+    Observable<User>
+  >();
+  expectTypeOf(
+    asCompletedWithTimeout(ids, (id, _i, signal) => fetchUser(id, signal), { each: 100, emit: 'settled' }),
+  ).toEqualTypeOf<Observable<Settled<User, SizedOrigin<number>>>>();
+  expectTypeOf(idPages$.pipe(asCompletedWithTimeout((id, _i, signal) => fetchUser(id, signal), 1000))).toEqualTypeOf<
+    Observable<User>
+  >();
+  expectTypeOf(firstCompleted(ids, (id, _i, signal) => fetchUser(id, signal))).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(firstCompleted(ids, (id) => of<User | Order>({ total: id }), { predicate: isUser })).toEqualTypeOf<
+    Observable<User>
+  >();
+  expectTypeOf(idPages$.pipe(firstCompleted((id, _i, signal) => fetchUser(id, signal)))).toEqualTypeOf<
+    Observable<User>
+  >();
+
   /* emit: records and their fields */
   expectTypeOf(asCompleted([num])).toEqualTypeOf<Observable<number>>();
   expectTypeOf(asCompleted([num], { emit: 'value' })).toEqualTypeOf<Observable<number>>();

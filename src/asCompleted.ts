@@ -1,13 +1,19 @@
-import type { Observable, OperatorFunction } from 'rxjs';
+import type { Observable, ObservableInput, ObservedValueOf, OperatorFunction } from 'rxjs';
 import { isPipeableCall, runBatches, runCollection } from './internal/run.js';
-import { AS_COMPLETED_OPTIONS, asCompletedPlan } from './internal/plans.js';
+import { AS_COMPLETED_OPTIONS, asCompletedPlan, mapped } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
 import type {
   AsCompletedOptions,
   CompletionCollection,
   CompletionOperator,
   EmitMode,
+  Emitted,
   EmittedFrom,
+  ItemCollection,
+  ItemOf,
+  LazyOrigin,
+  MappedOrigin,
+  ProjectFn,
   ValidCollection,
 } from './types.js';
 
@@ -63,6 +69,90 @@ export function asCompleted<C extends CompletionCollection, E extends EmitMode =
 ): Observable<EmittedFrom<C, E>>;
 
 /**
+ * Maps each item of a collection to an input with `project`, called when that
+ * input starts, and emits the results in the order they finish (the mapper form).
+ *
+ * This is p-map's and `mergeMap`'s shape: `project(item, index, signal)` runs
+ * under `concurrency`, like a factory, and its `signal` is aborted as soon as
+ * the result is no longer wanted. Records carry the item as `input`.
+ *
+ * ```text
+ * items:     [a, b]
+ * project(a): ----A|
+ * project(b): -B|
+ * result:    --B--(A|)
+ * ```
+ *
+ * - Order, errors, teardown and empty collections as in the plain creation form.
+ * - The collection may be read lazily (a generator, an async iterable, an
+ *   Observable of items): one item each time an input can start.
+ *
+ * ## Example
+ * Fetch users eight at a time, each request cancellable.
+ * ```ts
+ * import { asCompleted } from 'rxjs-as-completed';
+ *
+ * interface User { id: number; name: string }
+ * const fetchUser = (id: number, signal: AbortSignal) =>
+ *   fetch(`/users/${id}`, { signal }).then((r) => r.json() as Promise<User>);
+ *
+ * asCompleted([1, 2, 3], (id, _index, signal) => fetchUser(id, signal), { concurrency: 8, emit: 'tagged' })
+ *   .subscribe(({ input, value }) => console.log(input, value.name));
+ * // Logs (in the order the users arrive):
+ * // 2 Ada
+ * ```
+ *
+ * @param items The items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
+ * @param project `(item, index, signal)` → the item's input (a promise or any `ObservableInput`).
+ * @param options `concurrency` (default `Infinity`) and `emit` (default `'value'`).
+ * @returns An Observable of results, or records whose `input` is the item.
+ */
+export function asCompleted<
+  C extends ItemCollection<unknown>,
+  O extends ObservableInput<unknown>,
+  E extends EmitMode = 'value',
+>(
+  items: C,
+  project: ProjectFn<ItemOf<C>, O>,
+  options?: AsCompletedOptions<E>,
+): Observable<Emitted<ObservedValueOf<O>, E, MappedOrigin<C>>>;
+
+/**
+ * Turns a source of collections of items into the results of `project` for
+ * each item, in the order they finish (the pipeable mapper form).
+ *
+ * ```text
+ * source:     -x-----|     x = [a, b]
+ * project(a):  ----A|
+ * project(b):  -B|
+ * result:     ---B--A|
+ * ```
+ *
+ * - Each source value is a batch; batches share one `concurrency` budget.
+ *
+ * ## Example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import { asCompleted } from 'rxjs-as-completed';
+ *
+ * const pages$ = new Subject<number[]>();
+ * pages$
+ *   .pipe(asCompleted((id: number, _i, signal) => fetch(`/items/${id}`, { signal }).then((r) => r.status), { concurrency: 4 }))
+ *   .subscribe((status) => console.log(status));
+ * // Logs:
+ * // 200
+ * ```
+ *
+ * @param project `(item, index, signal)` → the item's input.
+ * @param options `concurrency` (default `Infinity`, shared by all batches) and `emit` (default `'value'`).
+ * @returns An operator from collections of items to their results.
+ */
+export function asCompleted<T, O extends ObservableInput<unknown>, E extends EmitMode = 'value'>(
+  project: ProjectFn<T, O>,
+  options?: AsCompletedOptions<E>,
+): OperatorFunction<ItemCollection<T>, Emitted<ObservedValueOf<O>, E, LazyOrigin<T>>>;
+
+/**
  * Turns a source of collections into the results of each collection's inputs in
  * the order they finish.
  *
@@ -103,10 +193,12 @@ export function asCompleted<C extends CompletionCollection, E extends EmitMode =
 export function asCompleted<E extends EmitMode = 'value'>(options?: AsCompletedOptions<E>): CompletionOperator<E>;
 
 export function asCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
+  if (typeof args[0] === 'function') return runBatches(mapped(asCompletedPlan(args[1]), args[0]));
   if (isPipeableCall(args, AS_COMPLETED_OPTIONS)) {
     return runBatches(asCompletedPlan(args[0]));
   }
-  const [inputs, options] = args;
+  const [inputs, second, third] = args;
   assertCollection(inputs, 'inputs');
-  return runCollection(inputs, asCompletedPlan(options));
+  if (typeof second === 'function') return runCollection(inputs, mapped(asCompletedPlan(third), second));
+  return runCollection(inputs, asCompletedPlan(second));
 }

@@ -1,13 +1,19 @@
-import type { Observable, OperatorFunction } from 'rxjs';
+import type { Observable, ObservableInput, ObservedValueOf, OperatorFunction } from 'rxjs';
 import { runBatches, runCollection } from './internal/run.js';
-import { timeoutPlan } from './internal/plans.js';
+import { mapped, timeoutPlan } from './internal/plans.js';
 import { assertCollection, isCollection } from './internal/validate.js';
 import type {
   AsCompletedTimeoutConfig,
   CompletionCollection,
   CompletionOperator,
   EmitMode,
+  Emitted,
   EmittedFrom,
+  ItemCollection,
+  ItemOf,
+  LazyOrigin,
+  MappedOrigin,
+  ProjectFn,
   ValidCollection,
 } from './types.js';
 
@@ -68,6 +74,76 @@ export function asCompletedWithTimeout<C extends CompletionCollection, E extends
 ): Observable<EmittedFrom<C, E>>;
 
 /**
+ * The mapper form of {@link asCompletedWithTimeout}: each item's input is
+ * `project(item, index, signal)`, called when it starts; `each` counts from there.
+ *
+ * ```text
+ * items:      [a, b]        timeout 3
+ * project(a): -----A|
+ * project(b): -B|
+ * result:     --B#          AsCompletedTimeoutError at 3
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { asCompletedWithTimeout } from 'rxjs-as-completed';
+ *
+ * asCompletedWithTimeout(['/a', '/b'], (url, _i, signal) => fetch(url, { signal }).then((r) => r.status), {
+ *   each: 1000,
+ *   emit: 'settled',
+ * }).subscribe((r) => console.log(r.input, r.status));
+ * // Logs:
+ * // /b fulfilled
+ * // /a rejected
+ * ```
+ *
+ * @param items The items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
+ * @param project `(item, index, signal)` → the item's input.
+ * @param timeout Milliseconds (or a `Date`) for `total`, or the config object.
+ * @returns An Observable of results, or records whose `input` is the item.
+ */
+export function asCompletedWithTimeout<
+  C extends ItemCollection<unknown>,
+  O extends ObservableInput<unknown>,
+  E extends EmitMode = 'value',
+>(
+  items: C,
+  project: ProjectFn<ItemOf<C>, O>,
+  timeout: number | Date | AsCompletedTimeoutConfig<E>,
+): Observable<Emitted<ObservedValueOf<O>, E, MappedOrigin<C>>>;
+
+/**
+ * The pipeable mapper form of {@link asCompletedWithTimeout}: each source value
+ * is a collection of items, each item's input `project(item, index, signal)`.
+ *
+ * ```text
+ * source:     -x|        x = [a]; timeout 3
+ * project(a):  -A|
+ * result:     ---(A|)
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { of } from 'rxjs';
+ * import { asCompletedWithTimeout } from 'rxjs-as-completed';
+ *
+ * of(['/a', '/b'])
+ *   .pipe(asCompletedWithTimeout((url: string, _i, signal) => fetch(url, { signal }).then((r) => r.status), 5000))
+ *   .subscribe((status) => console.log(status));
+ * // Logs:
+ * // 200
+ * ```
+ *
+ * @param project `(item, index, signal)` → the item's input.
+ * @param timeout Milliseconds (or a `Date`) for `total`, or the config object.
+ * @returns An operator from collections of items to their results.
+ */
+export function asCompletedWithTimeout<T, O extends ObservableInput<unknown>, E extends EmitMode = 'value'>(
+  project: ProjectFn<T, O>,
+  timeout: number | Date | AsCompletedTimeoutConfig<E>,
+): OperatorFunction<ItemCollection<T>, Emitted<ObservedValueOf<O>, E, LazyOrigin<T>>>;
+
+/**
  * Turns a source of collections into each collection's results as they finish,
  * each collection with its own deadline counted from its arrival.
  *
@@ -110,8 +186,10 @@ export function asCompletedWithTimeout(...args: unknown[]): Observable<unknown> 
   if (args.length === 0) {
     throw new TypeError('Expected `timeout` to be a number of ms or a config object, got nothing');
   }
-  const [first, second] = args;
+  const [first, second, third] = args;
+  if (typeof first === 'function') return runBatches(mapped(timeoutPlan(second), first));
   if (args.length === 1 && !isCollection(first)) return runBatches(timeoutPlan(first));
   assertCollection(first, 'inputs');
+  if (typeof second === 'function') return runCollection(first, mapped(timeoutPlan(third), second));
   return runCollection(first, timeoutPlan(second));
 }

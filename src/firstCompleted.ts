@@ -1,12 +1,15 @@
-import type { Observable, OperatorFunction } from 'rxjs';
+import type { Observable, ObservableInput, ObservedValueOf, OperatorFunction } from 'rxjs';
 import { isPipeableCall, runBatches, runCollection } from './internal/run.js';
-import { FIRST_OPTIONS, firstPlan } from './internal/plans.js';
+import { FIRST_OPTIONS, firstPlan, mapped } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
 import type {
   CollectionValueOf,
   CompletionCollection,
   FirstCompletedOperator,
   FirstCompletedOptions,
+  ItemCollection,
+  ItemOf,
+  ProjectFn,
   ValidCollection,
 } from './types.js';
 
@@ -53,6 +56,77 @@ export function firstCompleted<C extends CompletionCollection, R extends Collect
   inputs: ValidCollection<C>,
   options?: FirstCompletedOptions<CollectionValueOf<C>, R>,
 ): Observable<R>;
+
+/**
+ * The mapper form of {@link firstCompleted}: each item's input is
+ * `project(item, index, signal)`, called when it starts; the first fulfilled
+ * result (that passes `predicate`) wins and every other input is aborted.
+ *
+ * ```text
+ * items:      [a, b]
+ * project(a): ----A|
+ * project(b): -B|
+ * result:     --(B|)
+ * ```
+ *
+ * ## Example
+ * The first mirror that answers.
+ * ```ts
+ * import { firstCompleted } from 'rxjs-as-completed';
+ *
+ * firstCompleted(['https://a.example', 'https://b.example'], (url, _i, signal) =>
+ *   fetch(url, { signal }).then((r) => r.text()),
+ * ).subscribe((text) => console.log(text.length));
+ * // Logs:
+ * // 1256
+ * ```
+ *
+ * @param items The items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
+ * @param project `(item, index, signal)` → the item's input.
+ * @param options `concurrency` and `predicate`, as in the plain creation form.
+ * @returns An Observable of the winner.
+ */
+export function firstCompleted<
+  C extends ItemCollection<unknown>,
+  O extends ObservableInput<unknown>,
+  R extends ObservedValueOf<O> = ObservedValueOf<O>,
+>(items: C, project: ProjectFn<ItemOf<C>, O>, options?: FirstCompletedOptions<ObservedValueOf<O>, R>): Observable<R>;
+
+/**
+ * The pipeable mapper form of {@link firstCompleted}: per collection of items
+ * from the source, the first fulfilled result of `project(item, index, signal)`.
+ *
+ * ```text
+ * source:     -x|        x = [a, b]
+ * project(a):  ---A|
+ * project(b):  -B|
+ * result:     ---B|
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { of } from 'rxjs';
+ * import { firstCompleted } from 'rxjs-as-completed';
+ *
+ * of(['https://a.example', 'https://b.example'])
+ *   .pipe(firstCompleted((url: string, _i, signal) => fetch(url, { signal }).then((r) => r.status)))
+ *   .subscribe((status) => console.log(status));
+ * // Logs:
+ * // 200
+ * ```
+ *
+ * @param project `(item, index, signal)` → the item's input.
+ * @param options `concurrency` and `predicate`.
+ * @returns An operator from collections of items to one winner per collection.
+ */
+export function firstCompleted<
+  T,
+  O extends ObservableInput<unknown>,
+  R extends ObservedValueOf<O> = ObservedValueOf<O>,
+>(
+  project: ProjectFn<T, O>,
+  options?: FirstCompletedOptions<ObservedValueOf<O>, R>,
+): OperatorFunction<ItemCollection<T>, R>;
 
 /**
  * For each collection from the source, emits the first fulfilled result and
@@ -131,10 +205,12 @@ export function firstCompleted<C extends CompletionCollection, R extends Collect
 ): OperatorFunction<C, R>;
 
 export function firstCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
+  if (typeof args[0] === 'function') return runBatches(mapped(firstPlan(args[1]), args[0]));
   if (isPipeableCall(args, FIRST_OPTIONS)) {
     return runBatches(firstPlan(args[0]));
   }
-  const [inputs, options] = args;
+  const [inputs, second, third] = args;
   assertCollection(inputs, 'inputs');
-  return runCollection(inputs, firstPlan(options));
+  if (typeof second === 'function') return runCollection(inputs, mapped(firstPlan(third), second));
+  return runCollection(inputs, firstPlan(second));
 }

@@ -62,6 +62,25 @@ export type ValidCollection<C> = C &
  */
 export type ItemCollection<T> = (Iterable<T> & object) | AsyncIterable<T> | Observable<T>;
 
+/** The item type of a collection of items (the mapper form, `mergeCompletedThen`). */
+export type ItemOf<C> =
+  C extends Iterable<infer T> ? T : C extends AsyncIterable<infer T> ? T : C extends Observable<infer T> ? T : never;
+
+/**
+ * Where a record of the mapper form came from: `input` is the item. Sized
+ * ({@link SizedOrigin}) for an array or a `Set`, {@link LazyOrigin} for a
+ * collection read lazily.
+ */
+export type MappedOrigin<C> = C extends readonly unknown[] | ReadonlySet<unknown>
+  ? SizedOrigin<ItemOf<C>>
+  : LazyOrigin<ItemOf<C>>;
+
+/**
+ * The mapper form's `project`: an item's input, made when that input starts
+ * (under `concurrency`), with an `AbortSignal` as a factory gets.
+ */
+export type ProjectFn<T, O> = (item: T, index: number, signal: AbortSignal) => O;
+
 /** The result type of one {@link CompletionInput}. */
 export type CompletionValueOf<I> = I extends (signal: AbortSignal) => infer O ? ObservedValueOf<O> : ObservedValueOf<I>;
 

@@ -22,7 +22,7 @@ export class CompletionGroup extends Group {
   }
 
   inputAt(slot: number): unknown {
-    return this.elements[slot];
+    return this.elementInput(slot);
   }
 
   slotName(slot: number): string {

@@ -19,7 +19,7 @@ export class FirstGroup extends Group {
   }
 
   inputAt(slot: number): unknown {
-    return this.elements[slot];
+    return this.elementInput(slot);
   }
 
   slotName(slot: number): string {

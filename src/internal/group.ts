@@ -40,6 +40,9 @@ export type SlotState =
   | typeof GIVING_UP
   | typeof WITHDRAWN;
 
+/** The mapper form's `project(item, index, signal)`: an item's input, made when it starts. */
+export type Project = (item: unknown, index: number, signal: AbortSignal) => unknown;
+
 /** Whatever must be released when a running slot is torn down. */
 export type Handle = InputSubscriber | AbortController;
 
@@ -122,9 +125,12 @@ export abstract class Group {
 
   /**
    * Whether slots hold the caller's own inputs, which may be promises already
-   * running (stage calls of `mergeCompletedThen` are not).
+   * running (stage calls of `mergeCompletedThen` and the mapper form's items are not).
    */
   holdsCallerInputs = true;
+
+  /** The mapper form: each element is an item, its input `project(item, index, signal)`. */
+  project: Project | undefined;
 
   constructor(
     source: Source,
@@ -185,6 +191,18 @@ export abstract class Group {
   /** The engine has released a slot (its outcome is delivered next): a lazy group may reuse it. */
   recycle(slot: number): void {
     this.free?.push(slot);
+  }
+
+  /**
+   * The input of slot `slot` for groups whose elements are inputs, or items of
+   * the mapper form: then a factory that calls `project` when the input starts.
+   */
+  protected elementInput(slot: number): unknown {
+    const element = this.elements[slot];
+    const { project } = this;
+    if (project === undefined) return element;
+    const index = this.indexAt(slot);
+    return (signal: AbortSignal) => project(element, index, signal);
   }
 
   /** The index of the input in slot `slot`. */

@@ -7,6 +7,7 @@ import { CompletionGroup } from './completionGroup.js';
 import { TimedGroup, type TimeoutPlan } from './deadlines.js';
 import { FirstGroup } from './firstGroup.js';
 import { ItemGroup } from './fanOut.js';
+import type { Project } from './group.js';
 import type { Plan } from './run.js';
 import {
   assertFunction,
@@ -22,6 +23,24 @@ export const AS_COMPLETED_OPTIONS = ['concurrency', 'emit'] as const;
 export const TIMEOUT_OPTIONS = ['total', 'each', 'onTimeout', 'scheduler', 'concurrency', 'emit'] as const;
 export const FIRST_OPTIONS = ['concurrency', 'predicate'] as const;
 export const THEN_OPTIONS = ['concurrency', 'emit'] as const;
+
+/**
+ * The mapper form: the collection's elements are items, and each item's input
+ * is `project(item, index, signal)`, called when it starts (as a factory).
+ */
+export function mapped(plan: Plan, project: unknown): Plan {
+  assertFunction(project, 'project');
+  return {
+    ...plan,
+    group: (engine, source, batch, lanes) => {
+      const group = plan.group(engine, source, batch, lanes);
+      group.project = project as Project;
+      // Items are not inputs: nothing of theirs is running, nothing to mark handled.
+      group.holdsCallerInputs = false;
+      return group;
+    },
+  };
+}
 
 export function asCompletedPlan(options: unknown): Plan {
   assertOptions(options, 'options', AS_COMPLETED_OPTIONS);
