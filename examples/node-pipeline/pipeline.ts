@@ -37,9 +37,9 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
-import { map, Subscription, type Observable } from 'rxjs';
+import { Subscription, type Observable } from 'rxjs';
 // In an application: from 'rxjs-as-completed'.
-import { AsCompletedTimeoutError, asCompletedWithTimeout, type Settled } from '../../src/index.js';
+import { AsCompletedTimeoutError, asCompletedWithTimeout, type LazyOrigin, type Settled } from '../../src/index.js';
 
 export interface PipelineOptions {
   /** The server, e.g. `http://127.0.0.1:8080` or `https://example.com/api`. */
@@ -88,7 +88,7 @@ export type Ids = Iterable<string> | AsyncIterable<string>;
 export function fetchAll(
   ids: Ids,
   options: PipelineOptions & { onStart?: (id: string) => void },
-): Observable<Settled<unknown>> {
+): Observable<Settled<unknown, LazyOrigin<string>>> {
   const { base, path = '/child/{id}', concurrency = 4, timeout = 5000, onStart } = options;
   // Appended, not resolved: `new URL('/child/1', 'https://host/api')` would drop `/api`.
   const prefix = base.replace(/\/+$/, '');
@@ -97,17 +97,7 @@ export function fetchAll(
     onStart?.(id);
     return getJson(urlOf(id), signal);
   };
-  // TRANSITIONAL (until the mapper form is on the branch): factories from an async generator.
-  async function* factories() {
-    let index = 0;
-    for await (const id of ids) {
-      const i = index++;
-      yield Object.assign((signal: AbortSignal) => fetchOne(id, i, signal), { id });
-    }
-  }
-  return asCompletedWithTimeout(factories(), { each: timeout, concurrency, emit: 'settled' }).pipe(
-    map((r) => ({ ...r, input: r.input.id })),
-  ) as unknown as Observable<Settled<unknown>>;
+  return asCompletedWithTimeout(ids, fetchOne, { each: timeout, concurrency, emit: 'settled' });
 }
 
 /** A failure as one short line. */
@@ -173,7 +163,7 @@ export function runPipeline(
     const run = fetchAll(ids, { ...options, onStart }).subscribe({
       next: (record) => {
         const ms = Math.round(performance.now() - started);
-        const id = record.input as unknown as string;
+        const id = record.input;
         const line: PipelineRecord =
           record.status === 'fulfilled'
             ? { index: record.index, id, status: 'fulfilled', value: record.value, ms }
