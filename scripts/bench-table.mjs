@@ -285,7 +285,8 @@ for (const n of ['1e5', '1e6']) {
       const a = heap(key, small);
       const b = heap(key, large);
       if (!a || !b) return null;
-      return `${key.endsWith('Subscribe') ? '`subscribe`' : '`for await`'} ${kb(b.peakAbove)} (${kb(a.peakAbove)} at ${fmt(small)})`;
+      const vsPool = pool ? `, ${ratio(b.peakAbove / pool.peakAbove)} the pool` : '';
+      return `${key.endsWith('Subscribe') ? '`subscribe`' : '`for await`'} ${kb(b.peakAbove)} (${kb(a.peakAbove)} at ${fmt(small)}${vsPool})`;
     });
     const others = ['pMapIterable', 'mergeMap', 'pool']
       .map((key) => heap(key, large))
@@ -301,7 +302,17 @@ for (const n of ['1e5', '1e6']) {
       cells.filter(Boolean).join(' · ') || 'not run',
       '',
       others.join(' · '),
-      'at 1e6 ≤ 1.5x at 1e5 and ≤ 1.5x the pool with signals; below 256 KB all are within noise',
+      (() => {
+        const a = heap('asCompletedSubscribe', small);
+        const b = heap('asCompletedSubscribe', large);
+        if (!a || !b || !pool) return 'not measured';
+        const flat = b.peakAbove / a.peakAbove;
+        const vsPool = b.peakAbove / pool.peakAbove;
+        return (
+          `at ${fmt(large)} ≤ 1.5x at ${fmt(small)}: ${flat <= 1.5 ? `met (${ratio(flat)})` : `**missed** (${ratio(flat)})`}; ` +
+          `≤ 1.5x the pool: ${vsPool <= 1.5 ? `met (${ratio(vsPool)})` : `**missed** (${ratio(vsPool)}; both under 256 KB)`}`
+        );
+      })(),
     ]);
   }
 }
@@ -358,7 +369,14 @@ const describe = (record) => {
   const m = record.machine;
   return `${m.cpu.replace(/ \d+-Core Processor$/, '')}, ${m.cores} vCPU, Node ${m.node} (V8 ${m.v8.replace(/-.*/, '')}), rxjs ${m.rxjs}, p-map ${m.pMap}; load average ${m.loadAverage[0]} at start; ${Math.round(record.seconds)} s; \`${record.command}\``;
 };
-const describeAll = (record) => record.sources.map(describe).join('; W7/W8 and other partial runs: ');
+const describeAll = (record) =>
+  record.sources
+    .map((r, i) =>
+      i === 0
+        ? describe(r)
+        : `${[...new Set(r.timings.map((t) => t.workload.toUpperCase()))].join('/')} from \`${r.command}\` (load average ${r.machine.loadAverage[0]} at start, ${Math.round(r.seconds)} s)`,
+    )
+    .join('; ');
 const intro = [
   `Node ${major(main)}: ${describeAll(main)}.`,
   second ? `Node ${major(second)} column: ${describeAll(second)}.` : null,
