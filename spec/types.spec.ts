@@ -190,6 +190,23 @@ function resultTypes(): void {
     Observable<User>
   >();
 
+  /* The signal option, on every operator */
+  const stop = new AbortController().signal;
+  expectTypeOf(asCompleted([num], { signal: stop })).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(asCompletedWithTimeout([num], { total: 5, signal: stop })).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(firstCompleted([num], { signal: stop })).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(
+    mergeCompletedThen(
+      [1],
+      () => of([2]),
+      (c) => of(c),
+      { signal: stop },
+    ),
+  ).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(batches$.pipe(asCompleted({ signal: stop }))).toEqualTypeOf<Observable<User>>();
+  // @ts-expect-error the signal is an AbortSignal
+  asCompleted([num], { signal: 'stop' });
+
   /* emit: records and their fields */
   expectTypeOf(asCompleted([num])).toEqualTypeOf<Observable<number>>();
   expectTypeOf(asCompleted([num], { emit: 'value' })).toEqualTypeOf<Observable<number>>();

@@ -163,7 +163,11 @@ export function firstCompleted<
  * @param options `concurrency` (default `Infinity`, shared by all collections).
  * @returns An operator from collections of inputs to one winner per collection.
  */
-export function firstCompleted(options?: { concurrency?: number; predicate?: undefined }): FirstCompletedOperator;
+export function firstCompleted(options?: {
+  concurrency?: number;
+  predicate?: undefined;
+  signal?: AbortSignal;
+}): FirstCompletedOperator;
 
 /**
  * For each collection from the source, emits the first result that is fulfilled

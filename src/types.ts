@@ -248,6 +248,11 @@ export interface AsCompletedOptions<E extends EmitMode = EmitMode> {
   concurrency?: number;
   /** `'value'` (default), `'tagged'` or `'settled'`. */
   emit?: E;
+  /**
+   * Aborting it tears everything down, as unsubscribing does, and errors the
+   * output with `signal.reason`; one already aborted errors at subscription.
+   */
+  signal?: AbortSignal;
 }
 
 /** The parts of an {@link AsCompletedTimeoutConfig} besides the limits. */
@@ -292,6 +297,8 @@ export type AsCompletedTimeoutConfig<E extends EmitMode = EmitMode> =
 export interface FirstCompletedOptions<T, R extends T = T> {
   /** How many inputs run at once; default `Infinity`. */
   concurrency?: number;
+  /** Aborting it tears everything down and errors the output with `signal.reason`. */
+  signal?: AbortSignal;
   /** Only a fulfilled result that passes this wins; default: any fulfilled result. */
   predicate?: ((value: T, index: number) => value is R) | ((value: T, index: number) => boolean);
 }
@@ -313,6 +320,8 @@ export interface MergeCompletedThenOptions<E extends EmitMode = EmitMode> {
       };
   /** `'value'` (default), `'tagged'` or `'settled'`. */
   emit?: E;
+  /** Aborting it tears everything down and errors the output with `signal.reason`. */
+  signal?: AbortSignal;
 }
 
 /** A stage-2 result with where it came from (`mergeCompletedThen`, `emit: 'tagged'`). */

@@ -17,12 +17,13 @@ import {
   readConcurrency,
   readDuration,
   readEmit,
+  readSignal,
 } from './validate.js';
 
-export const AS_COMPLETED_OPTIONS = ['concurrency', 'emit'] as const;
-export const TIMEOUT_OPTIONS = ['total', 'each', 'onTimeout', 'scheduler', 'concurrency', 'emit'] as const;
-export const FIRST_OPTIONS = ['concurrency', 'predicate'] as const;
-export const THEN_OPTIONS = ['concurrency', 'emit'] as const;
+export const AS_COMPLETED_OPTIONS = ['concurrency', 'emit', 'signal'] as const;
+export const TIMEOUT_OPTIONS = ['total', 'each', 'onTimeout', 'scheduler', 'concurrency', 'emit', 'signal'] as const;
+export const FIRST_OPTIONS = ['concurrency', 'predicate', 'signal'] as const;
+export const THEN_OPTIONS = ['concurrency', 'emit', 'signal'] as const;
 
 /**
  * The mapper form: the collection's elements are items, and each item's input
@@ -48,6 +49,7 @@ export function asCompletedPlan(options: unknown): Plan {
   const emit = readEmit(options?.emit);
   return {
     budget,
+    signal: readSignal(options?.signal),
     lanes: { inputs: Infinity },
     group: (engine, source, batch, { inputs: lane }) => new CompletionGroup(engine, source, lane, batch, emit),
   };
@@ -88,6 +90,7 @@ export function timeoutPlan(config: unknown): Plan {
   };
   return {
     budget,
+    signal: readSignal(config.signal),
     lanes: { inputs: Infinity },
     group: (engine, source, batch, { inputs: lane }) => new TimedGroup(engine, source, lane, batch, emit, plan),
   };
@@ -110,6 +113,7 @@ export function firstPlan(options: unknown): Plan {
   if (predicate !== undefined) assertFunction(predicate, 'predicate');
   return {
     budget,
+    signal: readSignal(options?.signal),
     lanes: { inputs: Infinity },
     group: (engine, source, batch, { inputs: lane }) =>
       new FirstGroup(
@@ -140,6 +144,7 @@ export function thenPlan(first: unknown, then: unknown, options: unknown): Plan 
   }
   return {
     budget,
+    signal: readSignal(options?.signal),
     // Stage 2 is polled first: when budget frees, finish what was begun.
     lanes: { stage2: stage2Cap, stage1: stage1Cap },
     group: (engine, source, batch, { stage1, stage2 }) =>

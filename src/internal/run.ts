@@ -3,10 +3,10 @@
  * collection per subscription; the pipeable form reads one per source value
  * (a batch). Each collection becomes a group that the engine runs.
  */
-import { Observable, Subscriber, type OperatorFunction } from 'rxjs';
+import { Observable, type Subscriber, type OperatorFunction } from 'rxjs';
 import { Engine } from './engine.js';
 import { Lane, type Group } from './group.js';
-import { sourceOf, type Source } from './sources.js';
+import { CollectionSubscriber, sourceOf, type Source } from './sources.js';
 import { assertCollection, describeValue, isCollection, isPlainObject } from './validate.js';
 
 /** The lanes of a plan by name, e.g. `{ inputs }` or `{ stage2, stage1 }`. */
@@ -16,6 +16,8 @@ export type Lanes = Readonly<Record<string, Lane>>;
 export interface Plan {
   /** At most this many inputs run at once, across lanes (`concurrency`). */
   budget: number;
+  /** The `signal` option: aborting it tears everything down and errors the output with its reason. */
+  signal?: AbortSignal | undefined;
   /**
    * Each lane's cap by name, in priority order: when budget frees, the first
    * lane (in this order) with waiting work and room under its cap starts one.
@@ -29,13 +31,31 @@ function createEngine(plan: Plan, subscriber: Subscriber<unknown>): { engine: En
   const lanes: Record<string, Lane> = {};
   for (const [name, cap] of Object.entries(plan.lanes)) lanes[name] = new Lane(name, cap);
   const engine = new Engine(subscriber, plan.budget, Object.values(lanes));
+  if (plan.signal !== undefined) watchSignal(plan.signal, engine);
   return { engine, lanes };
+}
+
+/**
+ * The `signal` option: one already aborted errors the output at once (nothing
+ * is read or started); aborting it later tears everything down (the inputs'
+ * signals aborted with its reason) and errors the output with `signal.reason`.
+ * The listener is removed when the output ends, whatever ends it.
+ */
+function watchSignal(signal: AbortSignal, engine: Engine): void {
+  if (signal.aborted) {
+    engine.fail(signal.reason);
+    return;
+  }
+  const onAbort = () => engine.fail(signal.reason, signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  engine.onShutdown(() => signal.removeEventListener('abort', onAbort));
 }
 
 /** The creation form: one collection, read anew on every subscription. */
 export function runCollection<R>(collection: object, plan: Plan): Observable<R> {
   return new Observable<R>((subscriber) => {
     const { engine, lanes } = createEngine(plan, subscriber);
+    if (engine.closed) return;
     let source: Source;
     try {
       source = sourceOf(collection);
@@ -57,8 +77,9 @@ export function runBatches<R>(plan: Plan): OperatorFunction<object, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
       const { engine, lanes } = createEngine(plan, subscriber);
+      if (engine.closed) return;
       let batch = 0;
-      const batches = new BatchSubscriber(
+      const batches = new CollectionSubscriber(
         (value) => {
           let source: Source;
           try {
@@ -86,31 +107,6 @@ export function runBatches<R>(plan: Plan): OperatorFunction<object, R> {
       engine.onShutdown(() => batches.unsubscribe());
       source.subscribe(batches);
     });
-}
-
-/** Source subscriber that the engine can unsubscribe while the source is still emitting synchronously. */
-class BatchSubscriber extends Subscriber<unknown> {
-  constructor(
-    private readonly onBatch: (value: unknown) => void,
-    private readonly onError: (error: unknown) => void,
-    private readonly onComplete: () => void,
-  ) {
-    super();
-  }
-
-  protected override _next(value: unknown): void {
-    this.onBatch(value);
-  }
-
-  protected override _error(error: unknown): void {
-    this.unsubscribe();
-    this.onError(error);
-  }
-
-  protected override _complete(): void {
-    this.unsubscribe();
-    this.onComplete();
-  }
 }
 
 /**

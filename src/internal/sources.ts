@@ -229,8 +229,11 @@ class ObservableSource implements Source {
   }
 }
 
-/** Subscribes to the collection so that the engine can unsubscribe it even while it emits synchronously. */
-class CollectionSubscriber extends Subscriber<unknown> {
+/**
+ * Subscribes to a collection (or the pipeable form's source of collections) so
+ * that the engine can unsubscribe it even while it emits synchronously.
+ */
+export class CollectionSubscriber extends Subscriber<unknown> {
   constructor(
     private readonly onValue: (value: unknown) => void,
     private readonly onError: (error: unknown) => void,

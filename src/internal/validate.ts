@@ -181,6 +181,24 @@ export function assertOptions(
   }
 }
 
+/** An `AbortSignal` (of any realm: checked by shape), or undefined. */
+export function readSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    'aborted' in value &&
+    typeof value.aborted === 'boolean' &&
+    'addEventListener' in value &&
+    typeof value.addEventListener === 'function' &&
+    'removeEventListener' in value &&
+    typeof value.removeEventListener === 'function'
+  ) {
+    return value as AbortSignal;
+  }
+  throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describeValue(value)}`);
+}
+
 /** An integer from 1 up, or `Infinity`; `undefined` means `Infinity`. */
 export function readConcurrency(value: unknown, name = 'concurrency'): number {
   if (value === undefined) return Infinity;
