@@ -2,7 +2,7 @@
  * The benchmark: `npm run bench` (full, several minutes) or
  * `npm run bench -- --quick` (under a minute).
  *
- * Options: --quick, --only=w1,w2,... (w1..w6), --filter=<regex> (contender
+ * Options: --quick, --only=w1,w2,... (w1..w8), --filter=<regex> (contender
  * names; baselines always run), --seed=N, --no-json, --node=<major> (run the
  * whole suite under that Node line, fetched by scripts/node-line.sh).
  * Prints one table per workload and the targets, and writes the whole record
@@ -19,6 +19,14 @@ import { memoryTable, runMemory, type MemoryRow } from './workloads/memory.js';
 import { observableCases } from './workloads/observables.js';
 import { promiseCases } from './workloads/promises.js';
 import { measureSizes, type SizeRow } from './workloads/size.js';
+import {
+  lazinessCases,
+  missingStreams,
+  probeStreams,
+  streamingCases,
+  type StreamSupport,
+} from './workloads/streaming.js';
+import { runStreamMemory, streamMemoryTable, type StreamMemoryRow } from './workloads/streaming-memory.js';
 import { fmtBytes, fmtMs, fmtN, hasGc, runCase, table, timingTable, type Case, type Row } from './harness.js';
 import { describeMachine, machine } from './machine.js';
 import { SEED } from './prng.js';
@@ -47,6 +55,12 @@ export interface Config {
   memoryN: number;
   memoryRuns: number;
   memoryMergeAllMax: number;
+  /** Workload 7: timed sizes, and the sizes and runs of its heap measurement. */
+  w7Sizes: number[];
+  w7MemorySizes: number[];
+  w7MemoryRuns: number;
+  /** Workload 8: factories. */
+  w8N: number;
   skipReason?: string;
 }
 
@@ -69,6 +83,10 @@ const FULL: Config = {
   memoryN: 1e6,
   memoryRuns: 3,
   memoryMergeAllMax: 1e5,
+  w7Sizes: [1e5, 1e6],
+  w7MemorySizes: [1e5, 1e6],
+  w7MemoryRuns: 3,
+  w8N: 1e6,
 };
 
 const QUICK: Config = {
@@ -90,6 +108,10 @@ const QUICK: Config = {
   memoryN: 1e5,
   memoryRuns: 1,
   memoryMergeAllMax: 0,
+  w7Sizes: [1e5],
+  w7MemorySizes: [1e4, 1e5],
+  w7MemoryRuns: 1,
+  w8N: 1e5,
   skipReason: 'quick mode',
 };
 
@@ -117,7 +139,7 @@ function parseArgs(argv: string[]): Args {
     else if (arg.startsWith('--filter=')) args.filter = new RegExp(arg.slice(9));
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'npm run bench -- [--quick] [--only=w1,w2,w3,w4,w5,w6] [--filter=<regex on contender names>] [--seed=N] [--no-json] [--node <major>]',
+        'npm run bench -- [--quick] [--only=w1,w2,w3,w4,w5,w6,w7,w8] [--filter=<regex on contender names>] [--seed=N] [--no-json] [--node <major>]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
@@ -155,6 +177,10 @@ export interface Results {
   timings: Row[];
   memory: MemoryRow[];
   sizes: SizeRow[];
+  /** Workload 7's heap per contender and N. */
+  streamMemory: StreamMemoryRow[];
+  /** Which streaming forms the build under test had (contenders it lacked were not run). */
+  streamSupport: StreamSupport | null;
   targets: ReturnType<typeof evaluateTargets>;
 }
 
@@ -163,6 +189,8 @@ const TITLES: Record<string, string> = {
   w2: 'Workload 2: N factories returning promises, concurrency 64',
   w3: 'Workload 3: N Subjects (one value, then complete) completed in a seeded random order',
   w4: 'Workload 4: two-stage fan-out, items x children',
+  w7: 'Workload 7: streaming, N ids from an async generator, concurrency 64, work that resolves at once',
+  w8: 'Workload 8: the cost of laziness, N factories at concurrency 64 from a sync generator vs an array',
 };
 
 const NOTES: Record<string, string[]> = {
@@ -181,6 +209,15 @@ const NOTES: Record<string, string[]> = {
     'Every stage-1 and stage-2 call is a deferred of the pool driver (rounds as in workload 2); per input = per call.',
     'Baseline: hand-written loops with no AbortSignal. The `first`/`then` callbacks given to mergeCompletedThen declare no signal parameter: `(item, index) => ...`, `(child) => ...`.',
     'rxjs cannot share one budget across stages; with per-stage caps it runs `mergeMap(first, 64) -> mergeMap(list => list) -> mergeMap(then, 64)`.',
+  ],
+  w7: [
+    'Source: `async function* ids(n) { for (let i = 0; i < n; i++) yield i }`; work: `(id) => Promise.resolve(id)`; results counted and summed, not kept.',
+    "Baseline: a hand-written async pool (one `next()` at a time while fewer than 64 run) that hands every call an AbortSignal (one AbortController per call, kept while it runs): the package's contract. The same pool without signals is the row below it.",
+    'asCompleted runs in the mapper form, `asCompleted(ids, (id, i, signal) => work(id), { concurrency: 64 })`, read with `subscribe` and with `for await`.',
+    'rxjs `from(asyncIterable)` reads ahead without backpressure: `mergeMap` buffers what it cannot start.',
+  ],
+  w8: [
+    "Workload 2's factories and pool driver; the generator hands out the very factory objects of the array, one per `next()`, so the difference is the lazy reading itself.",
   ],
 };
 
@@ -271,6 +308,34 @@ async function main(): Promise<void> {
   TITLES.w4 = `Workload 4: two-stage fan-out, ${fmtN(config.w4Items)} items x ${config.w4Children} children`;
   await runCases('w4', fanOutCases(config.w4Items, config.w4Children, config.limit, args.seed));
 
+  let streamSupport: StreamSupport | null = null;
+  let streamMemory: StreamMemoryRow[] = [];
+  if (wanted('w7')) {
+    streamSupport = await probeStreams();
+    const lacks = missingStreams(streamSupport);
+    if (lacks.length > 0) NOTES.w7.push(`This build lacks ${lacks.join(' and ')}: those rows were not run.`);
+    await runCases('w7', streamingCases(config.w7Sizes, config.limit, streamSupport));
+    log('Workload 7: heap ...');
+    streamMemory = await runStreamMemory(
+      ROOT,
+      config.w7MemorySizes,
+      config.w7MemoryRuns,
+      config.limit,
+      streamSupport,
+      log,
+      args.filter,
+    );
+    print(`## Workload 7: heap while streaming (a child process per run, ${config.w7MemoryRuns} run(s) each)`);
+    print();
+    print(streamMemoryTable(streamMemory));
+    print(
+      '- Live heap after a full GC, sampled after attaching, every N/8 results and at completion, minus the heap before the run (after a warm-up): what the contender holds while streaming. It must not grow with N.',
+    );
+    print('- "retained": heap after completion with the handle kept, minus before the run.');
+    print();
+  }
+  await runCases('w8', lazinessCases(config.w8N, config.limit, args.seed));
+
   let memory: MemoryRow[] = [];
   if (wanted('w5')) {
     log('Workload 5: memory ...');
@@ -314,7 +379,7 @@ async function main(): Promise<void> {
     print();
   }
 
-  const targets = evaluateTargets(timings, memory, sizes);
+  const targets = evaluateTargets(timings, memory, sizes, streamMemory);
   print('## Targets');
   print();
   print(targetsTable(targets));
@@ -334,6 +399,8 @@ async function main(): Promise<void> {
       timings,
       memory,
       sizes,
+      streamMemory,
+      streamSupport,
       targets,
     };
     const dir = join(ROOT, 'bench', 'results');
@@ -343,10 +410,12 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, `${config.mode}-${stamp}.json`), json);
     writeFileSync(join(dir, `latest-${config.mode}.json`), json);
     writeFileSync(join(dir, `latest-${config.mode}.md`), `${out.join('\n')}\n`);
-    // Per Node line too, for the README table (Node 24 columns, Node 20 for W2/W4).
-    writeFileSync(join(dir, `latest-${config.mode}-node${major}.json`), json);
+    // Per Node line too, for the README table (Node 24 columns, Node 20 for W2/W4). A run of some
+    // workloads only (`--only=w7,w8`) is kept apart: bench:table lays it over the whole run's record.
+    const part = args.only ? `-only-${[...args.only].sort().join('-')}` : '';
+    writeFileSync(join(dir, `latest-${config.mode}-node${major}${part}.json`), json);
     log(
-      `Wrote bench/results/${config.mode}-${stamp}.json (and latest-${config.mode}.json / .md, latest-${config.mode}-node${major}.json)`,
+      `Wrote bench/results/${config.mode}-${stamp}.json (and latest-${config.mode}.json / .md, latest-${config.mode}-node${major}${part}.json)`,
     );
   }
 }

@@ -624,6 +624,120 @@ export async function fanOutScenario(server: DemoServer, config: ScenarioConfig 
   return { ...run.report(gatherMs + mergeMs), gatherMs, mergeMs, gathered, merged };
 }
 
+/* ------------------------------------------------------------------ 7 */
+
+export interface StreamingReport extends ScenarioReport {
+  /** What happened, in order: a read from the source, a request started, a result emitted, the drain. */
+  events: Array<{ kind: 'read' | 'start' | 'result' | 'drain'; index: number; at: number }>;
+  /** Jobs read from the source. */
+  read: number;
+  /** Results emitted. */
+  taken: number;
+  /** Most jobs read and without a result yet, at any read: never above the limit. */
+  mostAhead: number;
+  /** Whether the source's `finally` ran (it was closed). */
+  closed: boolean;
+  peak: number;
+}
+
+/** Server delays of the jobs, in turn (ms). */
+const JOB_MS = [150, 100, 220, 120, 180, 90, 160, 130, 200, 110];
+const STREAM_LIMIT = 3;
+/** The source is asked to stop after this many results. */
+const DRAIN_AFTER = 6;
+
+/**
+ * An endless async source at concurrency 3: a job is read only when a request
+ * can start, so reads, starts and results interleave and the source is never
+ * read ahead. After 6 results the source is drained: it stops, what was read
+ * still finishes, the output completes.
+ */
+export async function streamingScenario(server: DemoServer, config: ScenarioConfig = {}): Promise<StreamingReport> {
+  const run = new Run(server, config);
+  const events: StreamingReport['events'] = [];
+  const log = (kind: StreamingReport['events'][number]['kind'], index: number, text: string) => {
+    events.push({ kind, index, at: run.elapsed() });
+    run.print(`  ${stamp(run.elapsed())}  ${text}`);
+  };
+  run.print(`  An endless queue of jobs, each one a request; at most ${STREAM_LIMIT} run. A job is read only`);
+  run.print(`  when a request can start, so reads, starts and results interleave:`);
+  run.print();
+  run.print(
+    `  asCompleted(jobs(), (job, i, signal) => fetchJob(job, signal), { concurrency: ${STREAM_LIMIT}, emit: 'tagged' })`,
+  );
+  run.print();
+
+  let draining = false;
+  let closed = false;
+  let read = 0;
+  let taken = 0;
+  let mostAhead = 0;
+  const name = (i: number) => `job-${i + 1}`;
+  // An endless source, like a queue: a job is read each time `next()` is called.
+  async function* jobs(): AsyncGenerator<number> {
+    try {
+      for (let i = 0; ; i++) {
+        if (draining) return;
+        read++;
+        mostAhead = Math.max(mostAhead, read - taken);
+        log('read', i, `read    #${i} ${name(i)}   (read ${read}, results ${taken})`);
+        yield i;
+      }
+    } finally {
+      closed = true;
+    }
+  }
+  const fetchJob = (i: number, signal: AbortSignal) => {
+    log('start', i, `start   #${i} ${name(i)}`);
+    return getJson<{ tag: string }>(run.callUrl({ name: name(i), ms: JOB_MS[i % JOB_MS.length]! }), signal);
+  };
+
+  // Next: `for await` over the same call, where a slow loop body holds the reads back
+  // (backpressure), once creation forms are async iterables.
+  const error = await drain(
+    asCompleted(jobs(), (i, _k, signal) => fetchJob(i, signal), { concurrency: STREAM_LIMIT, emit: 'tagged' }),
+    ({ index, completed }) => {
+      taken++;
+      log('result', index, `result  #${index} ${name(index)}   [${completed}/?]`);
+      if (taken === DRAIN_AFTER) {
+        draining = true;
+        log(
+          'drain',
+          -1,
+          `drain: the source is asked to stop; the ${read - taken} jobs read and unfinished still finish`,
+        );
+      }
+    },
+  );
+  const elapsed = run.elapsed();
+  if (error !== undefined) throw error;
+  log('drain', -1, `completed: ${taken} results of ${read} jobs read, source closed: ${closed}`);
+  await run.settle();
+  const peak = server.log.peak;
+
+  const drainAt = events.find((e) => e.kind === 'drain')!.at;
+  run.timeline(run.requests(), (r) => `#${Number(r.tag.slice(4)) - 1} ${r.tag}`, {
+    marks: [{ at: drainAt, label: 'drain' }],
+    inFlight: true,
+  });
+
+  run.check(
+    mostAhead <= STREAM_LIMIT,
+    `never more than ${STREAM_LIMIT} jobs read and unfinished: a job is read when a request can start (most: ${mostAhead})`,
+  );
+  run.check(peak <= STREAM_LIMIT, `the server never had more than ${STREAM_LIMIT} requests open (its peak: ${peak})`);
+  const afterDrain = events.slice(events.findIndex((e) => e.kind === 'drain')).filter((e) => e.kind === 'read');
+  run.check(
+    afterDrain.length === 0 &&
+      closed &&
+      taken === read &&
+      run.requests().length === read &&
+      run.requests().every((r) => r.outcome === 'answered'),
+    `drained: no read after the drain, all ${read} jobs read were answered, the source was closed`,
+  );
+  return { ...run.report(elapsed), events, read, taken, mostAhead, closed, peak };
+}
+
 /* ------------------------------------------------------------------ registry */
 
 export interface Scenario {
@@ -640,4 +754,5 @@ export const scenarios: readonly Scenario[] = [
   { name: 'errors', title: 'settled mode: a tally of successes and failures', run: errorsScenario },
   { name: 'concurrency', title: '10 requests, at most 3 at a time', run: concurrencyScenario },
   { name: 'fan-out', title: 'two-stage fan-out: gather-then-fan-out vs mergeCompletedThen', run: fanOutScenario },
+  { name: 'streaming', title: 'an endless async source, read as slots free, then a drain', run: streamingScenario },
 ];

@@ -13,6 +13,7 @@ import {
   fanOutScenario,
   firstMirrorScenario,
   ORDER_SLACK,
+  streamingScenario,
   type ScenarioReport,
 } from '../demo/scenarios';
 import { startServer, type DemoServer, type RequestRecord } from '../demo/server';
@@ -161,6 +162,36 @@ describe('demo scenarios', () => {
     expect(report.merged).toHaveLength(7);
     // By design of the delays: 1200 + 900 against max(1200 + 100, 150 + 900, 500 + 450).
     expect(report.mergeMs).toBeLessThan(report.gatherMs * 0.85);
+    expectChecksHold(report);
+  });
+});
+
+describe('demo streaming', () => {
+  it('streaming: an endless source is read only as requests can start, then drained', async () => {
+    const report = await streamingScenario(server, quick);
+    // At every read, at most 3 jobs read and without a result.
+    let read = 0;
+    let taken = 0;
+    for (const e of report.events) {
+      if (e.kind === 'read') expect(++read - taken).toBeLessThanOrEqual(3);
+      if (e.kind === 'result') taken++;
+    }
+    expect(report.mostAhead).toBeLessThanOrEqual(3);
+    // Every start follows its own read, in order; every result is of a job read.
+    const reads = report.events.filter((e) => e.kind === 'read').map((e) => e.index);
+    const starts = report.events.filter((e) => e.kind === 'start').map((e) => e.index);
+    expect(starts).toEqual(reads);
+    expect(reads).toEqual(reads.map((_, i) => i));
+    // The drain came after the 6th result; afterwards no job was read, and every job read was taken.
+    const drainAt = report.events.findIndex((e) => e.kind === 'drain');
+    expect(report.events.slice(0, drainAt).filter((e) => e.kind === 'result')).toHaveLength(6);
+    expect(report.events.slice(drainAt).filter((e) => e.kind === 'read')).toEqual([]);
+    expect(report.taken).toBe(report.read);
+    expect(report.read).toBeGreaterThanOrEqual(6);
+    expect(report.read).toBeLessThanOrEqual(6 + 3);
+    expect(report.closed).toBe(true);
+    expect(report.requests).toHaveLength(report.read);
+    expect(report.requests.every((r) => r.outcome === 'answered')).toBe(true);
     expectChecksHold(report);
   });
 });

@@ -7,7 +7,7 @@ import { getEventListeners } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { now, startServer, type DemoServer } from '../demo/server.js';
 import { readIds, runPipeline, type PipelineRecord } from '../examples/node-pipeline/pipeline.js';
 
@@ -37,8 +37,20 @@ const ndjson = (text: string): PipelineRecord[] =>
     .split('\n')
     .map((line) => JSON.parse(line) as PipelineRecord);
 
-/** Starts the CLI under tsx, as a user would, with `stdin` as its input. */
-function startCli(args: string[], stdin = '') {
+/** Every value of an async iterable. */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+/** Waits until `ready()` holds, checking every 10 ms (up to 10 s). */
+async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !ready(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** Starts the CLI under tsx, as a user would, with `stdin` as its input (left open with `open: true`). */
+function startCli(args: string[], stdin = '', { open = false } = {}) {
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), PIPELINE, ...args]);
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
@@ -47,8 +59,9 @@ function startCli(args: string[], stdin = '') {
     child.on('error', fail);
     child.on('close', (code) => done({ code, ...output }));
   });
-  child.stdin.end(stdin);
-  return { child, exited };
+  if (open) child.stdin.write(stdin);
+  else child.stdin.end(stdin);
+  return { child, exited, output };
 }
 
 describe('examples/node-pipeline', () => {
@@ -75,7 +88,7 @@ describe('examples/node-pipeline', () => {
       timeout: 1000,
     });
 
-    expect(counts).toEqual({ fulfilled: 3, rejected: 1, cancelled: false });
+    expect(counts).toEqual({ read: 4, fulfilled: 3, rejected: 1, cancelled: false });
     expect(records().map((r) => [r.id, r.index, r.status])).toEqual([
       ['10', 1, 'fulfilled'],
       ['100', 2, 'fulfilled'],
@@ -101,7 +114,7 @@ describe('examples/node-pipeline', () => {
 
     const counts = await runPipeline(['200', '503', '404'], out, { base: server.url, path: '/status/{id}?ms=5' });
 
-    expect(counts).toEqual({ fulfilled: 1, rejected: 2, cancelled: false });
+    expect(counts).toEqual({ read: 3, fulfilled: 1, rejected: 2, cancelled: false });
     const byIndex = records().sort((a, b) => a.index - b.index);
     expect(byIndex).toMatchObject([
       { id: '200', status: 'fulfilled' },
@@ -123,7 +136,8 @@ describe('examples/node-pipeline', () => {
       signal: stop.signal,
     });
 
-    expect(counts).toEqual({ fulfilled: 0, rejected: 0, cancelled: true });
+    // c and d were never read: ids are read only when a request can start.
+    expect(counts).toEqual({ read: 2, fulfilled: 0, rejected: 0, cancelled: true });
     expect(writes).toEqual([]);
     expect(await server.log.idle()).toBe(true);
     expect(server.log.since(mark).map((r) => [r.tag, r.outcome])).toEqual([
@@ -148,7 +162,7 @@ describe('examples/node-pipeline', () => {
     const { out, records } = collector();
     for (const base of [`${server.url}/status`, `${server.url}/status/`]) {
       const counts = await runPipeline(['200'], out, { base, path: '/{id}?ms=1' });
-      expect(counts).toEqual({ fulfilled: 1, rejected: 0, cancelled: false });
+      expect(counts).toEqual({ read: 1, fulfilled: 1, rejected: 0, cancelled: false });
     }
     expect(records().map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
   });
@@ -185,7 +199,65 @@ describe('examples/node-pipeline', () => {
   });
 
   it('reads one id per line, skipping blank lines and # comments', async () => {
-    expect(await readIds(Readable.from(['# ids\n', 'a\n\n', '  b  \r\n', 'c']))).toEqual(['a', 'b', 'c']);
+    expect(await collect(readIds(Readable.from(['# ids\n', 'a\n\n', '  b  \r\n', 'c'])))).toEqual(['a', 'b', 'c']);
+  });
+
+  it('streams: writes lines while its input is still open, and drains when the ids end early', async () => {
+    const { out, writes, records } = collector();
+    const mark = server.log.mark();
+    const input = new PassThrough();
+    const stop = new AbortController();
+    const run = runPipeline(readIds(input, stop.signal), out, {
+      base: server.url,
+      path: '/slow?ms={id}&tag={id}',
+      concurrency: 2,
+    });
+
+    input.write('10\n');
+    await until(() => writes.length === 1);
+    input.write('20\n200\n');
+    await until(() => writes.length === 2);
+    // 200 is running and the input is still open: drain. Nothing more is read,
+    // what runs finishes, then the run ends.
+    await until(() => server.log.since(mark).length === 3);
+    stop.abort();
+    input.write('30\n');
+
+    expect(await run).toEqual({ read: 3, fulfilled: 3, rejected: 0, cancelled: false });
+    expect(records().map((r) => r.id)).toEqual(['10', '20', '200']);
+    expect(server.log.since(mark).map((r) => [r.tag, r.outcome])).toEqual([
+      ['10', 'answered'],
+      ['20', 'answered'],
+      ['200', 'answered'],
+    ]);
+    // The readline interface let go of the stream.
+    expect(input.listenerCount('data')).toBe(0);
+  });
+
+  it('reads no more ids than it can start: a source that never ends is read one id per free slot', async () => {
+    const { out } = collector();
+    let read = 0;
+    const stop = new AbortController();
+    async function* endless() {
+      for (let i = 0; ; i++) {
+        read++;
+        yield String(i);
+      }
+    }
+    const run = runPipeline(endless(), out, {
+      base: server.url,
+      path: '/slow?ms=50&tag={id}',
+      concurrency: 3,
+      signal: stop.signal,
+    });
+    await new Promise((r) => setTimeout(r, 120));
+    stop.abort();
+    const counts = await run;
+    expect(counts.cancelled).toBe(true);
+    // Two or three rounds of 50 ms, 3 at a time, and at most one id read ahead.
+    expect(read).toBeLessThanOrEqual(counts.read + 1);
+    expect(counts.read).toBeLessThanOrEqual(12);
+    expect(await server.log.idle()).toBe(true);
   });
 
   it('runs as a CLI under tsx: ids from a file or stdin, NDJSON on stdout, summary on stderr', async () => {
@@ -215,32 +287,90 @@ describe('examples/node-pipeline', () => {
     }
   }, 30_000);
 
-  it('cancels the requests in flight on Ctrl-C, keeping the lines already written', async () => {
+  it('on Ctrl-C stops reading, gives the requests in flight --grace ms, then cancels them', async () => {
     const mark = server.log.mark();
-    const flags = ['--base', server.url, '--path', '/slow?ms={id}&tag={id}', '--concurrency', '2'];
+    const flags = ['--base', server.url, '--path', '/slow?ms={id}&tag={id}', '--concurrency', '2', '--grace', '200'];
     const { child, exited } = startCli(flags, '10\n3000\n3001\n3002\n');
 
-    // Once 10 has answered, 3000 and 3001 hold both slots; 3002 waits.
-    while (server.log.since(mark).length < 3 && child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+    // Once 10 has answered, 3000 and 3001 hold both slots; 3002 is not read yet.
+    await until(() => server.log.since(mark).length >= 3 || child.exitCode !== null);
     child.kill('SIGINT');
 
     const { code, stdout, stderr } = await exited;
     expect(code).toBe(130);
     expect(ndjson(stdout).map((r) => r.id)).toEqual(['10']);
-    expect(stderr).toMatch(/^1 fulfilled, 0 rejected, 3 cancelled \(4 ids/);
+    expect(stderr).toMatch(/^1 fulfilled, 0 rejected, 2 cancelled \(3 ids read before SIGINT, [\d.]+ s\)\n$/);
     expect(await server.log.idle()).toBe(true);
-    expect(server.log.since(mark).map((r) => [r.tag, r.outcome])).toEqual([
+    const log = server.log.since(mark);
+    expect(log.map((r) => [r.tag, r.outcome])).toEqual([
       ['10', 'answered'],
       ['3000', 'aborted'],
       ['3001', 'aborted'],
     ]);
+    // Cancelled at the end of the grace period, not at the signal.
+    expect(log[1]!.end! - log[1]!.start).toBeGreaterThanOrEqual(150);
+  }, 30_000);
+
+  it('streams from a stdin that never ends, and drains on SIGTERM: what runs finishes, exit 143', async () => {
+    const mark = server.log.mark();
+    const flags = ['--base', server.url, '--path', '/slow?ms={id}&tag={id}', '--concurrency', '2'];
+    const { child, exited, output } = startCli(flags, '10\n', { open: true });
+
+    // Output while the input is still open.
+    await until(() => output.stdout.includes('"id":"10"') || child.exitCode !== null);
+    child.stdin.write('20\n');
+    await until(() => output.stdout.includes('"id":"20"') || child.exitCode !== null);
+    expect(child.exitCode).toBe(null);
+    child.stdin.write('400\n401\n');
+    await until(() => server.log.since(mark).length >= 4 || child.exitCode !== null);
+    child.kill('SIGTERM');
+    // Read no more: this id is never requested.
+    child.stdin.write('5\n');
+
+    const { code, stdout, stderr } = await exited;
+    expect(code).toBe(143);
+    expect(ndjson(stdout).map((r) => [r.id, r.status])).toEqual([
+      ['10', 'fulfilled'],
+      ['20', 'fulfilled'],
+      ['400', 'fulfilled'],
+      ['401', 'fulfilled'],
+    ]);
+    expect(stderr).toMatch(/^4 fulfilled, 0 rejected \(4 ids read before SIGTERM, [\d.]+ s\)\n$/);
+    expect(server.log.since(mark).map((r) => [r.tag, r.outcome])).toEqual([
+      ['10', 'answered'],
+      ['20', 'answered'],
+      ['400', 'answered'],
+      ['401', 'answered'],
+    ]);
+  }, 30_000);
+
+  it('cancels at once on a second signal, and ends at once on a signal with nothing in flight', async () => {
+    const mark = server.log.mark();
+    const flags = ['--base', server.url, '--path', '/slow?ms={id}&tag={id}', '--grace', '20000'];
+    const busy = startCli(flags, '3000\n', { open: true });
+    const idle = startCli(flags, '', { open: true });
+    await until(() => server.log.since(mark).length >= 1 || busy.child.exitCode !== null);
+    busy.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 100));
+    busy.child.kill('SIGINT');
+    idle.child.kill('SIGTERM');
+
+    const [a, b] = await Promise.all([busy.exited, idle.exited]);
+    expect({ code: a.code, stdout: a.stdout }).toEqual({ code: 130, stdout: '' });
+    expect(a.stderr).toMatch(/^0 fulfilled, 0 rejected, 1 cancelled \(1 ids read before SIGINT, /);
+    expect(await server.log.idle()).toBe(true);
+    expect(server.log.since(mark).map((r) => [r.tag, r.outcome])).toEqual([['3000', 'aborted']]);
+    expect({ code: b.code, stdout: b.stdout }).toEqual({ code: 143, stdout: '' });
+    expect(b.stderr).toMatch(/^0 fulfilled, 0 rejected \(0 ids read before SIGTERM, /);
   }, 30_000);
 
   it('exits with 2 and the usage on a bad flag or base, and on an ids file it cannot read', async () => {
-    const [badFlag, badBase, noFile] = await Promise.all([
+    const [badFlag, badBase, noFile, directory, badGrace] = await Promise.all([
       startCli(['--base', server.url, '--concurrency', '0']).exited,
       startCli(['--base', 'ftp://example.com', 'ids.txt']).exited,
       startCli(['--base', server.url, join(tmpdir(), 'no-such-ids-file.txt')]).exited,
+      startCli(['--base', server.url, tmpdir()]).exited,
+      startCli(['--base', server.url, '--grace', 'soon']).exited,
     ]);
     expect({ code: badFlag.code, stdout: badFlag.stdout }).toEqual({ code: 2, stdout: '' });
     expect(badFlag.stderr).toMatch(/--concurrency must be a whole number from 1 up, got '0'\nusage: /);
@@ -248,6 +378,11 @@ describe('examples/node-pipeline', () => {
     expect(badBase.stderr).toMatch(/--base must be an http:\/\/ or https:\/\/ URL, got 'ftp:\/\/example.com'\nusage: /);
     expect({ code: noFile.code, stdout: noFile.stdout }).toEqual({ code: 2, stdout: '' });
     expect(noFile.stderr).toMatch(/^cannot read the ids file '.*no-such-ids-file.txt' \(ENOENT\)\n$/);
+    // Opened fine, but reading fails once the run has started: the same message and code.
+    expect({ code: directory.code, stdout: directory.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(directory.stderr).toMatch(/^cannot read the ids file '.*' \(EISDIR\)\n$/);
+    expect(badGrace.code).toBe(2);
+    expect(badGrace.stderr).toMatch(/--grace must be a whole number from 0 up, got 'soon'\nusage: /);
   }, 30_000);
 
   it('prints its help with --help and exits 0', async () => {
