@@ -25,6 +25,7 @@ import {
   type Completion,
   type CompletionFactory,
   type CompletionInput,
+  type CompletionObservable,
   type CompletionValueOf,
   type EmitMode,
   type Emitted,
@@ -77,79 +78,85 @@ type SettledInArray<T, I = Promise<T>> = Settled<T, SizedOrigin<I>>;
 /* Compile-time only: never called, so nothing subscribes or runs. */
 function resultTypes(): void {
   /* Issue 11, finding 1: idiomatic inputs are never `any` */
-  expectTypeOf(asCompleted([getUser().then((u) => u.name)])).toEqualTypeOf<Observable<string>>();
+  expectTypeOf(asCompleted([getUser().then((u) => u.name)])).toEqualTypeOf<CompletionObservable<string>>();
   expectTypeOf(
     asCompleted(
       ids.map(
         (id) => (signal: AbortSignal) => fetch(`/users/${id}`, { signal }).then((r) => r.json() as Promise<User>),
       ),
     ),
-  ).toEqualTypeOf<Observable<User>>();
+  ).toEqualTypeOf<CompletionObservable<User>>();
   // The factory's parameter is typed from the collection, even through `.map`.
   expectTypeOf(
     asCompleted(ids.map((id) => (signal) => fetchJson(`/users/${id}`, signal).then((json) => json as User))),
-  ).toEqualTypeOf<Observable<User>>();
+  ).toEqualTypeOf<CompletionObservable<User>>();
   expectTypeOf(
     asCompleted([(signal) => getUser().then((u) => u.id + Number(signal.aborted)), async () => 'x']),
-  ).toEqualTypeOf<Observable<number | string>>();
-  expectTypeOf(firstCompleted([getUser().then((u) => u.name)])).toEqualTypeOf<Observable<string>>();
-  expectTypeOf(asCompletedWithTimeout([getUser().then((u) => u.id)], 100)).toEqualTypeOf<Observable<number>>();
+  ).toEqualTypeOf<CompletionObservable<number | string>>();
+  expectTypeOf(firstCompleted([getUser().then((u) => u.name)])).toEqualTypeOf<CompletionObservable<string>>();
+  expectTypeOf(asCompletedWithTimeout([getUser().then((u) => u.id)], 100)).toEqualTypeOf<
+    CompletionObservable<number>
+  >();
   expectTypeOf(of([getUser().then((u) => u.name)]).pipe(asCompleted())).toEqualTypeOf<Observable<string>>();
   // Mixed promises, observables and factories: the union of their results.
-  expectTypeOf(asCompleted([num, str$, bool])).toEqualTypeOf<Observable<number | string | boolean>>();
-  expectTypeOf(asCompleted([() => of('a', 'b'), () => [1, 2]])).toEqualTypeOf<Observable<string | number>>();
+  expectTypeOf(asCompleted([num, str$, bool])).toEqualTypeOf<CompletionObservable<number | string | boolean>>();
+  expectTypeOf(asCompleted([() => of('a', 'b'), () => [1, 2]])).toEqualTypeOf<CompletionObservable<string | number>>();
   // Angular HttpClient: cold Observables typed by the caller.
-  expectTypeOf(asCompleted(ids.map((id) => http.get<Item>(`/api/items/${id}`)))).toEqualTypeOf<Observable<Item>>();
+  expectTypeOf(asCompleted(ids.map((id) => http.get<Item>(`/api/items/${id}`)))).toEqualTypeOf<
+    CompletionObservable<Item>
+  >();
   // An input typed `any` (Response.json()) gives `any`, as in rxjs.
-  expectTypeOf(asCompleted([fetch('/x').then((r) => r.json())])).toEqualTypeOf<Observable<any>>();
+  expectTypeOf(asCompleted([fetch('/x').then((r) => r.json())])).toEqualTypeOf<CompletionObservable<any>>();
   // A collection typed `any[]` gives `unknown`, not `any`.
-  expectTypeOf(asCompleted([] as any[])).toEqualTypeOf<Observable<unknown>>();
+  expectTypeOf(asCompleted([] as any[])).toEqualTypeOf<CompletionObservable<unknown>>();
   // An array is an input too: its last value.
-  expectTypeOf(asCompleted([[1, 2, 3]])).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(asCompleted([[1, 2, 3]])).toEqualTypeOf<CompletionObservable<number>>();
 
   /* Collections: readonly arrays, Sets, generators, other iterables */
   const readonlyInputs: readonly Promise<User>[] = [getUser()];
-  expectTypeOf(asCompleted(readonlyInputs)).toEqualTypeOf<Observable<User>>();
-  expectTypeOf(asCompleted(readonlyInputs, { emit: 'tagged' })).toEqualTypeOf<Observable<InArray<User>>>();
+  expectTypeOf(asCompleted(readonlyInputs)).toEqualTypeOf<CompletionObservable<User>>();
+  expectTypeOf(asCompleted(readonlyInputs, { emit: 'tagged' })).toEqualTypeOf<CompletionObservable<InArray<User>>>();
   expectTypeOf(asCompleted(new Set([str$]), { emit: 'tagged' })).toEqualTypeOf<
-    Observable<InArray<string, Observable<string>>>
+    CompletionObservable<InArray<string, Observable<string>>>
   >();
   const readonlySet: ReadonlySet<Promise<number>> = new Set([num]);
-  expectTypeOf(asCompleted(readonlySet, { emit: 'settled' })).toEqualTypeOf<Observable<SettledInArray<number>>>();
+  expectTypeOf(asCompleted(readonlySet, { emit: 'settled' })).toEqualTypeOf<
+    CompletionObservable<SettledInArray<number>>
+  >();
   function* users() {
     yield getUser();
     yield getUser();
   }
   // Read lazily: `total` is unknown until the end.
-  expectTypeOf(asCompleted(users())).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompleted(users())).toEqualTypeOf<CompletionObservable<User>>();
   expectTypeOf(asCompleted(users(), { emit: 'tagged' })).toEqualTypeOf<
-    Observable<Completion<User, LazyOrigin<Promise<User>>>>
+    CompletionObservable<Completion<User, LazyOrigin<Promise<User>>>>
   >();
   asCompleted(users(), { emit: 'tagged' }).subscribe((r) => expectTypeOf(r.total).toEqualTypeOf<number | undefined>());
   /* Lazy collections: async iterables and Observables of inputs */
   async function* userJobs() {
     yield await Promise.resolve((signal: AbortSignal) => fetchUser(1, signal));
   }
-  expectTypeOf(asCompleted(userJobs())).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompleted(userJobs())).toEqualTypeOf<CompletionObservable<User>>();
   expectTypeOf(asCompleted(userJobs(), { emit: 'settled' })).toEqualTypeOf<
-    Observable<Settled<User, LazyOrigin<(signal: AbortSignal) => Promise<User>>>>
+    CompletionObservable<Settled<User, LazyOrigin<(signal: AbortSignal) => Promise<User>>>>
   >();
   const jobs$ = new Observable<Promise<User>>();
-  expectTypeOf(asCompleted(jobs$, { concurrency: 8 })).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompleted(jobs$, { concurrency: 8 })).toEqualTypeOf<CompletionObservable<User>>();
   expectTypeOf(asCompleted(jobs$, { emit: 'tagged' })).toEqualTypeOf<
-    Observable<Completion<User, LazyOrigin<Promise<User>>>>
+    CompletionObservable<Completion<User, LazyOrigin<Promise<User>>>>
   >();
   asCompleted(jobs$, { emit: 'tagged' }).subscribe((r) => expectTypeOf(r.total).toEqualTypeOf<number | undefined>());
-  expectTypeOf(firstCompleted(jobs$)).toEqualTypeOf<Observable<User>>();
-  expectTypeOf(asCompletedWithTimeout(userJobs(), { each: 1000 })).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(firstCompleted(jobs$)).toEqualTypeOf<CompletionObservable<User>>();
+  expectTypeOf(asCompletedWithTimeout(userJobs(), { each: 1000 })).toEqualTypeOf<CompletionObservable<User>>();
   expectTypeOf(of(jobs$).pipe(asCompleted())).toEqualTypeOf<Observable<User>>();
   const iterable: Iterable<Observable<Order>> = [of({ total: 1 })];
-  expectTypeOf(asCompleted(iterable)).toEqualTypeOf<Observable<Order>>();
+  expectTypeOf(asCompleted(iterable)).toEqualTypeOf<CompletionObservable<Order>>();
 
   /* The mapper form: project(item, index, signal), records carry the item as `input` */
-  expectTypeOf(asCompleted(ids, (id, _i, signal) => fetchUser(id, signal))).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(asCompleted(ids, (id, _i, signal) => fetchUser(id, signal))).toEqualTypeOf<CompletionObservable<User>>();
   expectTypeOf(asCompleted(ids, (id, _i, signal) => fetchUser(id, signal), { emit: 'tagged' })).toEqualTypeOf<
-    Observable<Completion<User, SizedOrigin<number>>>
+    CompletionObservable<Completion<User, SizedOrigin<number>>>
   >();
   asCompleted(users(), (p) => p.then((u) => u.name), { emit: 'settled' }).subscribe((r) => {
     expectTypeOf(r.input).toEqualTypeOf<Promise<User>>();
@@ -163,10 +170,10 @@ function resultTypes(): void {
     return of(id);
   });
   // Items may be strings (they are items, not inputs).
-  expectTypeOf(asCompleted(['a', 'b'], (text) => of(text.length))).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(asCompleted(['a', 'b'], (text) => of(text.length))).toEqualTypeOf<CompletionObservable<number>>();
   expectTypeOf(
     asCompleted(new Observable<number>(), (id) => fetchUser(id, new AbortController().signal)),
-  ).toEqualTypeOf<Observable<User>>();
+  ).toEqualTypeOf<CompletionObservable<User>>();
   const idPages$ = new Observable<number[]>();
   expectTypeOf(idPages$.pipe(asCompleted((id, _i, signal) => fetchUser(id, signal)))).toEqualTypeOf<Observable<User>>();
   expectTypeOf(of([1]).pipe(asCompleted((id: number) => of(String(id)), { emit: 'tagged' }))).toEqualTypeOf<
@@ -174,17 +181,19 @@ function resultTypes(): void {
   >();
 
   expectTypeOf(asCompletedWithTimeout(ids, (id, _i, signal) => fetchUser(id, signal), 1000)).toEqualTypeOf<
-    Observable<User>
+    CompletionObservable<User>
   >();
   expectTypeOf(
     asCompletedWithTimeout(ids, (id, _i, signal) => fetchUser(id, signal), { each: 100, emit: 'settled' }),
-  ).toEqualTypeOf<Observable<Settled<User, SizedOrigin<number>>>>();
+  ).toEqualTypeOf<CompletionObservable<Settled<User, SizedOrigin<number>>>>();
   expectTypeOf(idPages$.pipe(asCompletedWithTimeout((id, _i, signal) => fetchUser(id, signal), 1000))).toEqualTypeOf<
     Observable<User>
   >();
-  expectTypeOf(firstCompleted(ids, (id, _i, signal) => fetchUser(id, signal))).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(firstCompleted(ids, (id, _i, signal) => fetchUser(id, signal))).toEqualTypeOf<
+    CompletionObservable<User>
+  >();
   expectTypeOf(firstCompleted(ids, (id) => of<User | Order>({ total: id }), { predicate: isUser })).toEqualTypeOf<
-    Observable<User>
+    CompletionObservable<User>
   >();
   expectTypeOf(idPages$.pipe(firstCompleted((id, _i, signal) => fetchUser(id, signal)))).toEqualTypeOf<
     Observable<User>
@@ -192,9 +201,9 @@ function resultTypes(): void {
 
   /* The signal option, on every operator */
   const stop = new AbortController().signal;
-  expectTypeOf(asCompleted([num], { signal: stop })).toEqualTypeOf<Observable<number>>();
-  expectTypeOf(asCompletedWithTimeout([num], { total: 5, signal: stop })).toEqualTypeOf<Observable<number>>();
-  expectTypeOf(firstCompleted([num], { signal: stop })).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(asCompleted([num], { signal: stop })).toEqualTypeOf<CompletionObservable<number>>();
+  expectTypeOf(asCompletedWithTimeout([num], { total: 5, signal: stop })).toEqualTypeOf<CompletionObservable<number>>();
+  expectTypeOf(firstCompleted([num], { signal: stop })).toEqualTypeOf<CompletionObservable<number>>();
   expectTypeOf(
     mergeCompletedThen(
       [1],
@@ -202,17 +211,17 @@ function resultTypes(): void {
       (c) => of(c),
       { signal: stop },
     ),
-  ).toEqualTypeOf<Observable<number>>();
+  ).toEqualTypeOf<CompletionObservable<number>>();
   expectTypeOf(batches$.pipe(asCompleted({ signal: stop }))).toEqualTypeOf<Observable<User>>();
   // @ts-expect-error the signal is an AbortSignal
   asCompleted([num], { signal: 'stop' });
 
   /* emit: records and their fields */
-  expectTypeOf(asCompleted([num])).toEqualTypeOf<Observable<number>>();
-  expectTypeOf(asCompleted([num], { emit: 'value' })).toEqualTypeOf<Observable<number>>();
-  expectTypeOf(asCompleted([num], { emit: 'tagged' })).toEqualTypeOf<Observable<InArray<number>>>();
-  expectTypeOf(asCompleted([num], { emit: 'settled' })).toEqualTypeOf<Observable<SettledInArray<number>>>();
-  expectTypeOf(asCompleted([num], { concurrency: 2 })).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(asCompleted([num])).toEqualTypeOf<CompletionObservable<number>>();
+  expectTypeOf(asCompleted([num], { emit: 'value' })).toEqualTypeOf<CompletionObservable<number>>();
+  expectTypeOf(asCompleted([num], { emit: 'tagged' })).toEqualTypeOf<CompletionObservable<InArray<number>>>();
+  expectTypeOf(asCompleted([num], { emit: 'settled' })).toEqualTypeOf<CompletionObservable<SettledInArray<number>>>();
+  expectTypeOf(asCompleted([num], { concurrency: 2 })).toEqualTypeOf<CompletionObservable<number>>();
   // Records fit the default `Completion<T>` / `Settled<T>` that users annotate with.
   expectTypeOf(asCompleted([num], { emit: 'tagged' })).toMatchTypeOf<Observable<Completion<number>>>();
   expectTypeOf(asCompleted([num], { emit: 'settled' })).toMatchTypeOf<Observable<Settled<number>>>();
@@ -233,7 +242,7 @@ function resultTypes(): void {
   });
   // A wide mode gives the union of the three shapes.
   expectTypeOf(asCompleted([num], { emit: mode })).toEqualTypeOf<
-    Observable<number | InArray<number> | SettledInArray<number>>
+    CompletionObservable<number | InArray<number> | SettledInArray<number>>
   >();
 }
 
@@ -241,7 +250,9 @@ function tuples(): void {
   const both = [getUser(), getOrders()] as const;
   // A tuple discriminates by `index`, in 'tagged' and 'settled'.
   expectTypeOf(asCompleted(both, { emit: 'tagged' })).toEqualTypeOf<
-    Observable<Completion<User, SizedOrigin<Promise<User>, 0>> | Completion<Order[], SizedOrigin<Promise<Order[]>, 1>>>
+    CompletionObservable<
+      Completion<User, SizedOrigin<Promise<User>, 0>> | Completion<Order[], SizedOrigin<Promise<Order[]>, 1>>
+    >
   >();
   asCompleted([getUser(), getOrders()] as const, { emit: 'tagged' }).subscribe((r) => {
     if (r.index === 0) {
@@ -275,9 +286,9 @@ function tuples(): void {
     else expectTypeOf(r.value).toEqualTypeOf<User>();
   });
   // An empty collection emits nothing.
-  expectTypeOf(asCompleted([] as const, { emit: 'tagged' })).toEqualTypeOf<Observable<never>>();
+  expectTypeOf(asCompleted([] as const, { emit: 'tagged' })).toEqualTypeOf<CompletionObservable<never>>();
   // 'value' over a tuple: the union of the results.
-  expectTypeOf(asCompleted(both)).toEqualTypeOf<Observable<User | Order[]>>();
+  expectTypeOf(asCompleted(both)).toEqualTypeOf<CompletionObservable<User | Order[]>>();
   // A plain array literal stays an array: `index` is a number and does not narrow.
   asCompleted([getUser(), getOrders()], { emit: 'tagged' }).subscribe((r) => {
     expectTypeOf(r.index).toEqualTypeOf<number>();
@@ -287,31 +298,33 @@ function tuples(): void {
   pairs$.pipe(asCompletedWithTimeout({ total: 100, emit: 'settled' })).subscribe((r) => {
     if (r.index === 1 && r.status === 'fulfilled') expectTypeOf(r.value).toEqualTypeOf<Item>();
   });
-  expectTypeOf(firstCompleted(both)).toEqualTypeOf<Observable<User | Order[]>>();
+  expectTypeOf(firstCompleted(both)).toEqualTypeOf<CompletionObservable<User | Order[]>>();
 }
 
 function optionsInVariables(): void {
   const tagged = { concurrency: 4, emit: 'tagged' } as const;
-  expectTypeOf(asCompleted([num], tagged)).toEqualTypeOf<Observable<InArray<number>>>();
+  expectTypeOf(asCompleted([num], tagged)).toEqualTypeOf<CompletionObservable<InArray<number>>>();
   const settled = { concurrency: 4, emit: 'settled' } satisfies AsCompletedOptions;
-  expectTypeOf(asCompleted([num], settled)).toEqualTypeOf<Observable<SettledInArray<number>>>();
+  expectTypeOf(asCompleted([num], settled)).toEqualTypeOf<CompletionObservable<SettledInArray<number>>>();
   const typedMode: AsCompletedOptions<'tagged'> = { emit: 'tagged' };
-  expectTypeOf(asCompleted([num], typedMode)).toEqualTypeOf<Observable<InArray<number>>>();
+  expectTypeOf(asCompleted([num], typedMode)).toEqualTypeOf<CompletionObservable<InArray<number>>>();
   // Typed with the wide `AsCompletedOptions`, the mode is unknown until run time: a union.
   const wide: AsCompletedOptions = { emit: 'tagged' };
-  expectTypeOf(asCompleted([num], wide)).toEqualTypeOf<Observable<number | InArray<number> | SettledInArray<number>>>();
+  expectTypeOf(asCompleted([num], wide)).toEqualTypeOf<
+    CompletionObservable<number | InArray<number> | SettledInArray<number>>
+  >();
   // Without `as const` or `satisfies`, `emit` widens to `string`: the call is rejected.
   const widened = { concurrency: 4, emit: 'tagged' };
   // @ts-expect-error Type 'string' is not assignable to type 'EmitMode | undefined'
   asCompleted([num], widened);
   // Options without `emit` need nothing special.
   const limit = { concurrency: 4 };
-  expectTypeOf(asCompleted([num], limit)).toEqualTypeOf<Observable<number>>();
+  expectTypeOf(asCompleted([num], limit)).toEqualTypeOf<CompletionObservable<number>>();
   // Timeout configs too.
   const deadline = { total: 1000, emit: 'tagged' } as const;
-  expectTypeOf(asCompletedWithTimeout([num], deadline)).toEqualTypeOf<Observable<InArray<number>>>();
+  expectTypeOf(asCompletedWithTimeout([num], deadline)).toEqualTypeOf<CompletionObservable<InArray<number>>>();
   const perInput = { each: 50, concurrency: 8, emit: 'settled' } satisfies AsCompletedTimeoutConfig;
-  expectTypeOf(asCompletedWithTimeout([num], perInput)).toEqualTypeOf<Observable<SettledInArray<number>>>();
+  expectTypeOf(asCompletedWithTimeout([num], perInput)).toEqualTypeOf<CompletionObservable<SettledInArray<number>>>();
   const typedConfig: AsCompletedTimeoutConfig<'settled'> = { total: 5, emit: 'settled' };
   expectTypeOf(of([num]).pipe(asCompletedWithTimeout(typedConfig))).toEqualTypeOf<Observable<SettledInArray<number>>>();
 }
@@ -362,17 +375,21 @@ function pipeable(): void {
 }
 
 function withTimeout(): void {
-  expectTypeOf(asCompletedWithTimeout([num], 100)).toEqualTypeOf<Observable<number>>();
-  expectTypeOf(asCompletedWithTimeout([num], new Date())).toEqualTypeOf<Observable<number>>();
-  expectTypeOf(asCompletedWithTimeout([num], { total: 100 })).toEqualTypeOf<Observable<number>>();
-  expectTypeOf(asCompletedWithTimeout([num], { each: 5, emit: 'tagged' })).toEqualTypeOf<Observable<InArray<number>>>();
+  expectTypeOf(asCompletedWithTimeout([num], 100)).toEqualTypeOf<CompletionObservable<number>>();
+  expectTypeOf(asCompletedWithTimeout([num], new Date())).toEqualTypeOf<CompletionObservable<number>>();
+  expectTypeOf(asCompletedWithTimeout([num], { total: 100 })).toEqualTypeOf<CompletionObservable<number>>();
+  expectTypeOf(asCompletedWithTimeout([num], { each: 5, emit: 'tagged' })).toEqualTypeOf<
+    CompletionObservable<InArray<number>>
+  >();
   expectTypeOf(asCompletedWithTimeout([num], { total: 5, emit: 'settled' })).toEqualTypeOf<
-    Observable<SettledInArray<number>>
+    CompletionObservable<SettledInArray<number>>
   >();
   expectTypeOf(
     asCompletedWithTimeout([num], { total: new Date(), each: 5, onTimeout: 'complete', emit: 'tagged' }),
-  ).toEqualTypeOf<Observable<InArray<number>>>();
-  expectTypeOf(asCompletedWithTimeout([(s) => Promise.resolve(s.aborted)], 5)).toEqualTypeOf<Observable<boolean>>();
+  ).toEqualTypeOf<CompletionObservable<InArray<number>>>();
+  expectTypeOf(asCompletedWithTimeout([(s) => Promise.resolve(s.aborted)], 5)).toEqualTypeOf<
+    CompletionObservable<boolean>
+  >();
   // Angular: a deadline over HttpClient requests, settled.
   asCompletedWithTimeout(
     ids.map((id) => http.get<Item>(`/api/items/${id}`)),
@@ -386,14 +403,14 @@ function withTimeout(): void {
       ids.map((id) => (signal: AbortSignal) => fetchJson(`/u/${id}`, signal).then((j) => j as User)),
       { each: 5000, concurrency: 4 },
     ),
-  ).toEqualTypeOf<Observable<User>>();
+  ).toEqualTypeOf<CompletionObservable<User>>();
 }
 
 function first(): void {
-  expectTypeOf(firstCompleted([num, bool])).toEqualTypeOf<Observable<number | boolean>>();
+  expectTypeOf(firstCompleted([num, bool])).toEqualTypeOf<CompletionObservable<number | boolean>>();
   expectTypeOf(
     firstCompleted(['a', 'b'].map((m) => (signal: AbortSignal) => fetchJson(m, signal).then((j) => j as Item))),
-  ).toEqualTypeOf<Observable<Item>>();
+  ).toEqualTypeOf<CompletionObservable<Item>>();
   expectTypeOf(
     firstCompleted([num], {
       predicate: (value, index) => {
@@ -402,18 +419,20 @@ function first(): void {
         return value > 0;
       },
     }),
-  ).toEqualTypeOf<Observable<number>>();
+  ).toEqualTypeOf<CompletionObservable<number>>();
   // A type-guard predicate narrows the result.
-  expectTypeOf(firstCompleted([getUser(), getOrders()], { predicate: isUser })).toEqualTypeOf<Observable<User>>();
+  expectTypeOf(firstCompleted([getUser(), getOrders()], { predicate: isUser })).toEqualTypeOf<
+    CompletionObservable<User>
+  >();
   expectTypeOf(
     firstCompleted([getUser(), getOrders()], { predicate: (v): v is Order[] => Array.isArray(v) }),
-  ).toEqualTypeOf<Observable<Order[]>>();
+  ).toEqualTypeOf<CompletionObservable<Order[]>>();
   expectTypeOf(firstCompleted(maybe, { predicate: (v): v is User => v !== null, concurrency: 2 })).toEqualTypeOf<
-    Observable<User>
+    CompletionObservable<User>
   >();
   // A boolean predicate keeps the full type.
   expectTypeOf(firstCompleted([getUser(), getOrders()], { predicate: (_v, i) => i > 0 })).toEqualTypeOf<
-    Observable<User | Order[]>
+    CompletionObservable<User | Order[]>
   >();
   // Pipeable, with and without a predicate, inline and made beforehand.
   expectTypeOf(of([str$]).pipe(firstCompleted())).toEqualTypeOf<Observable<string>>();
@@ -429,16 +448,16 @@ function fanOut(): void {
   const firstStage = (item: string, index: number, signal: AbortSignal) =>
     Promise.resolve([index, item.length, +signal.aborted]);
   const thenStage = (child: number, item: string) => of(`${item}:${child}`.length > child);
-  expectTypeOf(mergeCompletedThen(['a'], firstStage, thenStage)).toEqualTypeOf<Observable<boolean>>();
+  expectTypeOf(mergeCompletedThen(['a'], firstStage, thenStage)).toEqualTypeOf<CompletionObservable<boolean>>();
   expectTypeOf(mergeCompletedThen(['a'], firstStage, thenStage, { emit: 'value' })).toEqualTypeOf<
-    Observable<boolean>
+    CompletionObservable<boolean>
   >();
   expectTypeOf(mergeCompletedThen(['a'], firstStage, thenStage, { emit: 'tagged' })).toEqualTypeOf<
-    Observable<ThenCompletion<string, number, boolean>>
+    CompletionObservable<ThenCompletion<string, number, boolean>>
   >();
   expectTypeOf(
     mergeCompletedThen(['a'], firstStage, thenStage, { emit: 'settled', concurrency: { first: 1 } }),
-  ).toEqualTypeOf<Observable<ThenSettled<string, number, boolean>>>();
+  ).toEqualTypeOf<CompletionObservable<ThenSettled<string, number, boolean>>>();
   // Differently typed stages, inferred from the items and the callbacks.
   expectTypeOf(
     mergeCompletedThen(
@@ -456,7 +475,7 @@ function fanOut(): void {
         return Promise.resolve(child.length);
       },
     ),
-  ).toEqualTypeOf<Observable<number>>();
+  ).toEqualTypeOf<CompletionObservable<number>>();
   // Inline `.then` chains in both stages.
   expectTypeOf(
     mergeCompletedThen(
@@ -465,7 +484,7 @@ function fanOut(): void {
       (orderId, _user, signal) => fetchJson(`/orders/${orderId}`, signal).then((j) => j as Order),
       { concurrency: 8, emit: 'tagged' },
     ),
-  ).toEqualTypeOf<Observable<ThenCompletion<string, number, Order>>>();
+  ).toEqualTypeOf<CompletionObservable<ThenCompletion<string, number, Order>>>();
   // Angular: HttpClient in both stages, from a readonly list.
   const categories: readonly string[] = ['a'];
   expectTypeOf(
@@ -475,7 +494,7 @@ function fanOut(): void {
       (id) => http.get<Item>(`/api/items/${id}`),
       { concurrency: { first: 2, then: 4 }, emit: 'tagged' },
     ),
-  ).toEqualTypeOf<Observable<ThenCompletion<string, number, Item>>>();
+  ).toEqualTypeOf<CompletionObservable<ThenCompletion<string, number, Item>>>();
   // Items from a Set; stage 1 gives a Set of children.
   expectTypeOf(
     mergeCompletedThen(
@@ -483,7 +502,7 @@ function fanOut(): void {
       (n) => Promise.resolve(new Set([String(n)])),
       (s) => of(s.length),
     ),
-  ).toEqualTypeOf<Observable<number>>();
+  ).toEqualTypeOf<CompletionObservable<number>>();
   mergeCompletedThen(['a'], firstStage, thenStage, { emit: 'settled' }).subscribe((r) => {
     if (r.stage === 1) {
       expectTypeOf(r.status).toEqualTypeOf<'rejected'>();

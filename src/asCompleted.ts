@@ -3,6 +3,7 @@ import { isPipeableCall, runBatches, runCollection } from './internal/run.js';
 import { AS_COMPLETED_OPTIONS, asCompletedPlan, mapped } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
 import type {
+  CompletionObservable,
   AsCompletedOptions,
   CompletionCollection,
   CompletionOperator,
@@ -66,7 +67,7 @@ import type {
 export function asCompleted<C extends CompletionCollection, E extends EmitMode = 'value'>(
   inputs: ValidCollection<C>,
   options?: AsCompletedOptions<E>,
-): Observable<EmittedFrom<C, E>>;
+): CompletionObservable<EmittedFrom<C, E>>;
 
 /**
  * Maps each item of a collection to an input with `project`, called when that
@@ -115,7 +116,7 @@ export function asCompleted<
   items: C,
   project: ProjectFn<ItemOf<C>, O>,
   options?: AsCompletedOptions<E>,
-): Observable<Emitted<ObservedValueOf<O>, E, MappedOrigin<C>>>;
+): CompletionObservable<Emitted<ObservedValueOf<O>, E, MappedOrigin<C>>>;
 
 /**
  * Turns a source of collections of items into the results of `project` for

@@ -3,6 +3,7 @@ import { runBatches, runCollection } from './internal/run.js';
 import { mapped, timeoutPlan } from './internal/plans.js';
 import { assertCollection, isCollection } from './internal/validate.js';
 import type {
+  CompletionObservable,
   AsCompletedTimeoutConfig,
   CompletionCollection,
   CompletionOperator,
@@ -71,7 +72,7 @@ import type {
 export function asCompletedWithTimeout<C extends CompletionCollection, E extends EmitMode = 'value'>(
   inputs: ValidCollection<C>,
   timeout: number | Date | AsCompletedTimeoutConfig<E>,
-): Observable<EmittedFrom<C, E>>;
+): CompletionObservable<EmittedFrom<C, E>>;
 
 /**
  * The mapper form of {@link asCompletedWithTimeout}: each item's input is
@@ -110,7 +111,7 @@ export function asCompletedWithTimeout<
   items: C,
   project: ProjectFn<ItemOf<C>, O>,
   timeout: number | Date | AsCompletedTimeoutConfig<E>,
-): Observable<Emitted<ObservedValueOf<O>, E, MappedOrigin<C>>>;
+): CompletionObservable<Emitted<ObservedValueOf<O>, E, MappedOrigin<C>>>;
 
 /**
  * The pipeable mapper form of {@link asCompletedWithTimeout}: each source value

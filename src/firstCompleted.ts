@@ -3,6 +3,7 @@ import { isPipeableCall, runBatches, runCollection } from './internal/run.js';
 import { FIRST_OPTIONS, firstPlan, mapped } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
 import type {
+  CompletionObservable,
   CollectionValueOf,
   CompletionCollection,
   FirstCompletedOperator,
@@ -55,7 +56,7 @@ import type {
 export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
   inputs: ValidCollection<C>,
   options?: FirstCompletedOptions<CollectionValueOf<C>, R>,
-): Observable<R>;
+): CompletionObservable<R>;
 
 /**
  * The mapper form of {@link firstCompleted}: each item's input is
@@ -90,7 +91,11 @@ export function firstCompleted<
   C extends ItemCollection<unknown>,
   O extends ObservableInput<unknown>,
   R extends ObservedValueOf<O> = ObservedValueOf<O>,
->(items: C, project: ProjectFn<ItemOf<C>, O>, options?: FirstCompletedOptions<ObservedValueOf<O>, R>): Observable<R>;
+>(
+  items: C,
+  project: ProjectFn<ItemOf<C>, O>,
+  options?: FirstCompletedOptions<ObservedValueOf<O>, R>,
+): CompletionObservable<R>;
 
 /**
  * The pipeable mapper form of {@link firstCompleted}: per collection of items

@@ -19,6 +19,7 @@ export type {
   CompletionCollection,
   CompletionFactory,
   CompletionInput,
+  CompletionObservable,
   CompletionOperator,
   CompletionOrigin,
   CompletionValueOf,

@@ -2,7 +2,13 @@ import type { Observable, ObservableInput, OperatorFunction } from 'rxjs';
 import { runBatches, runCollection } from './internal/run.js';
 import { thenPlan } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
-import type { EmitMode, ItemCollection, MergeCompletedThenOptions, ThenEmitted } from './types.js';
+import type {
+  CompletionObservable,
+  EmitMode,
+  ItemCollection,
+  MergeCompletedThenOptions,
+  ThenEmitted,
+} from './types.js';
 
 /**
  * The two-stage fan-out over a source of item collections: each source value is
@@ -93,7 +99,7 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
   first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U> & object>,
   then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
   options?: MergeCompletedThenOptions<E>,
-): Observable<ThenEmitted<T, U, R, E>>;
+): CompletionObservable<ThenEmitted<T, U, R, E>>;
 
 export function mergeCompletedThen(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
   if (typeof args[0] === 'function') {

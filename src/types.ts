@@ -1,5 +1,17 @@
 import type { Observable, ObservableInput, ObservedValueOf, SchedulerLike } from 'rxjs';
 
+/* What the creation forms return */
+
+/**
+ * What every creation form returns: an `Observable` of the records that is also
+ * an `AsyncIterable` of the same records, so a loop reads like Python's
+ * `async for`. Iterating subscribes; while `concurrency` results are
+ * outstanding (running plus waiting unread) nothing new starts and a lazy
+ * collection is not read further (backpressure). Leaving the loop unsubscribes.
+ * Observables made from it by `.pipe(...)` are plain Observables.
+ */
+export interface CompletionObservable<T> extends Observable<T>, AsyncIterable<T> {}
+
 /* Inputs and collections */
 
 /**
