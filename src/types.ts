@@ -10,7 +10,7 @@ import type { Observable, ObservableInput, ObservedValueOf, SchedulerLike } from
  * collection is not read further (backpressure). Leaving the loop unsubscribes.
  * Observables made from it by `.pipe(...)` are plain Observables.
  */
-export interface CompletionObservable<T> extends Observable<T>, AsyncIterable<T> {}
+export type CompletionObservable<T> = Observable<T> & AsyncIterable<T>;
 
 /* Inputs and collections */
 
