@@ -33,6 +33,7 @@ export function mapped(plan: Plan, project: unknown): Plan {
   assertFunction(project, 'project');
   return {
     ...plan,
+    takesItems: true,
     group: (engine, source, batch, lanes) => {
       const group = plan.group(engine, source, batch, lanes);
       group.project = project as Project;
@@ -157,6 +158,7 @@ export function thenPlan(first: unknown, then: unknown, options: unknown): Plan 
     signal: readSignal(options?.signal),
     // Stage 2 is polled first: when budget frees, finish what was begun.
     lanes: { stage2: stage2Cap, stage1: stage1Cap },
+    takesItems: true,
     group: (engine, source, batch, { stage1, stage2 }) =>
       new ItemGroup(
         engine,

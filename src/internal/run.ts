@@ -31,6 +31,11 @@ export interface Plan {
    * lane (in this order) with waiting work and room under its cap starts one.
    */
   lanes: Readonly<Record<string, number>>;
+  /**
+   * The elements are items, not inputs (the mapper form, `mergeCompletedThen`):
+   * in the pipeable form every plain-object source value is a record batch.
+   */
+  takesItems?: boolean;
   /** A group for one collection (read whole or lazily, as its source says), in the engine's lanes. */
   group(engine: Engine, source: Source, batch: number, lanes: Lanes): Group;
 }
@@ -91,8 +96,11 @@ export function runBatches<R>(plan: Plan): OperatorFunction<object, R> {
         (value) => {
           let source: Source;
           try {
-            // A plain object is a record batch only when every value is an input (SPEC §1).
-            if (!isCollection(value, 'the source') && !(isRecord(value) && holdsOnlyInputs(value))) {
+            // A plain object is a record batch only when every value is an input (SPEC §1), or of items.
+            if (
+              !isCollection(value, 'the source') &&
+              !(isRecord(value) && (plan.takesItems === true || holdsOnlyInputs(value)))
+            ) {
               engine.fail(
                 new TypeError(
                   `Expected the source to emit collections of inputs, got ${describeValue(value)}; ` +
