@@ -89,7 +89,11 @@ const rows: Row[] = [
     () => ACT([], { each: 10, onTimeout: 'complete' }),
     /^Expected `onTimeout` only with `total` \(it governs the overall deadline\), got a string \('complete'\) with no `total`$/,
   ),
-  throws("onTimeout: 'error' without total (pipeable)", () => ACT({ each: 10, onTimeout: 'error' }), /`onTimeout`.*`total`/),
+  throws(
+    "onTimeout: 'error' without total (pipeable)",
+    () => ACT({ each: 10, onTimeout: 'error' }),
+    /`onTimeout`.*`total`/,
+  ),
   throws('scheduler {}', () => ACT([], { total: 10, scheduler: {} }), /`scheduler`/),
   throws("scheduler 'async'", () => ACT([], { total: 10, scheduler: 'async' }), /`scheduler`/),
   throws("timeout emit 'all'", () => ACT([], { total: 10, emit: 'all' }), /`emit`/),
