@@ -104,6 +104,17 @@ describe('records (plain objects) as collections', () => {
     expect(rec.values.map((r) => r.key)).toEqual(['x', 'y', 'z']);
   });
 
+  it('a promise waiting for budget in a record rejects without an unhandled rejection, and gets its record', async () => {
+    const boom = new Error('early');
+    const rec = await run(
+      AC({ first: () => delay(20, 'first'), waiting: rejectAfter(1, boom) }, { concurrency: 1, emit: 'settled' }),
+    );
+    expect(rec.values.map((r) => [r.key, r.status])).toEqual([
+      ['first', 'fulfilled'],
+      ['waiting', 'rejected'],
+    ]);
+  });
+
   it('an empty record (in the two-argument form) completes at once', async () => {
     const rec = await run(AC({}, {}));
     expect(rec).toMatchObject({ values: [], completed: true });
