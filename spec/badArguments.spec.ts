@@ -84,6 +84,16 @@ const rows: Row[] = [
   throws('neither total nor each', () => ACT([], { concurrency: 2 }), /`total`.*`each`/),
   throws('neither total nor each (pipeable)', () => ACT({}), /`total`.*`each`/),
   throws("onTimeout 'ignore'", () => ACT([], { total: 10, onTimeout: 'ignore' }), /`onTimeout`.*'ignore'/),
+  throws(
+    'onTimeout without total',
+    () => ACT([], { each: 10, onTimeout: 'complete' }),
+    /^Expected `onTimeout` only with `total` \(it governs the overall deadline\), got a string \('complete'\) with no `total`$/,
+  ),
+  throws(
+    "onTimeout: 'error' without total (pipeable)",
+    () => ACT({ each: 10, onTimeout: 'error' }),
+    /`onTimeout`.*`total`/,
+  ),
   throws('scheduler {}', () => ACT([], { total: 10, scheduler: {} }), /`scheduler`/),
   throws("scheduler 'async'", () => ACT([], { total: 10, scheduler: 'async' }), /`scheduler`/),
   throws("timeout emit 'all'", () => ACT([], { total: 10, emit: 'all' }), /`emit`/),
@@ -96,7 +106,8 @@ const rows: Row[] = [
   throws("firstCompleted predicate 'yes'", () => FC([], { predicate: 'yes' }), /`predicate`.*a string/),
   throws('firstCompleted() pipeable, predicate 42', () => FC({ predicate: 42 }), /`predicate`/),
   throws('firstCompleted concurrency 0', () => FC([], { concurrency: 0 }), /`concurrency`/),
-  throws('firstCompleted has no emit option', () => FC([], { emit: 'tagged' }), /`emit`/),
+  throws("firstCompleted emit 'settled'", () => FC([], { emit: 'settled' }), /`emit`.*'value' or 'tagged'.*'settled'/),
+  throws('firstCompleted() pipeable, emit true', () => FC({ emit: true }), /`emit`.*`true`/),
   /* mergeCompletedThen */
   throws('mergeCompletedThen(null, first, then)', () => MCT(null, f, g), /`items`.*null/),
   throws('mergeCompletedThen(a string, first, then)', () => MCT('ab', f, g), /`items`/),
@@ -165,9 +176,9 @@ const rows: Row[] = [
   },
   {
     kind: 'errors',
-    title: 'firstCompleted() over a source emitting {}',
+    title: 'firstCompleted() over a source emitting { a: 1 } (a value that is not an input: no record)',
     call: () => FC(),
-    source: of({}),
+    source: of({ a: 1 }),
     error: TypeError,
     message: /source.*an object/,
   },

@@ -1,3 +1,5 @@
+import { describeKey } from './internal/validate.js';
+
 /** What a deadline saw when it fired. */
 export interface AsCompletedTimeoutInfo {
   /** `'total'`: the overall deadline; `'each'`: one input's own limit. */
@@ -14,6 +16,8 @@ export interface AsCompletedTimeoutInfo {
   readonly queued: readonly number[];
   /** The input that expired (scope `'each'`). */
   readonly index?: number;
+  /** Its key, when it expired in a keyed collection (a record's string key, a `Map`'s key). */
+  readonly key?: unknown;
 }
 
 /**
@@ -66,7 +70,8 @@ export class AsCompletedTimeoutError extends Error {
 
 function timeoutMessage(info: AsCompletedTimeoutInfo): string {
   if (info.scope === 'each') {
-    return `Input ${info.index} (of ${info.total}) unfinished after its limit of ${info.timeout} ms`;
+    const key = 'key' in info ? `, key ${describeKey(info.key)}` : '';
+    return `Input ${info.index} (of ${info.total}${key}) unfinished after its limit of ${info.timeout} ms`;
   }
   const unfinished = info.total - info.completed;
   return `${unfinished} (of ${info.total}) inputs unfinished after ${info.timeout} ms`;

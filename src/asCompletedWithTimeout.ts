@@ -1,7 +1,7 @@
 import type { Observable, ObservableInput, ObservedValueOf, OperatorFunction } from 'rxjs';
 import { runBatches, runCollection } from './internal/run.js';
-import { mapped, timeoutPlan } from './internal/plans.js';
-import { assertCollection, isCollection } from './internal/validate.js';
+import { mapped, TIMEOUT_OPTIONS, timeoutPlan } from './internal/plans.js';
+import { assertCollection, isCollection, isLoneRecord } from './internal/validate.js';
 import type {
   CompletionObservable,
   AsCompletedTimeoutConfig,
@@ -189,7 +189,9 @@ export function asCompletedWithTimeout(...args: unknown[]): Observable<unknown> 
   }
   const [first, second, third] = args;
   if (typeof first === 'function') return runBatches(mapped(timeoutPlan(second), first));
-  if (args.length === 1 && !isCollection(first)) return runBatches(timeoutPlan(first));
+  if (args.length === 1 && !isCollection(first) && !isLoneRecord(first, TIMEOUT_OPTIONS)) {
+    return runBatches(timeoutPlan(first));
+  }
   assertCollection(first, 'inputs');
   if (typeof second === 'function') return runCollection(first, mapped(timeoutPlan(third), second));
   return runCollection(first, timeoutPlan(second));

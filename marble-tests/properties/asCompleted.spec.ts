@@ -7,6 +7,7 @@ import {
   emitArb,
   inputsArb,
   observe,
+  RUNS,
   startedInOrder,
   TIME_LIMIT,
   unsubscribeArb,
@@ -36,6 +37,22 @@ describe('asCompleted (properties)', () => {
           const { notes, subs } = modelAsCompleted(s);
           expect({ notes: observed.notes, subs: observed.subs }).toEqual({ notes, subs });
         }),
+      );
+    },
+    TIME_LIMIT,
+  );
+
+  it(
+    'a record or a Map (read whole) emits what the model emits for the array, frame for frame, each record with its key',
+    () => {
+      check(
+        fc.property(creationArb, fc.constantFrom<'record' | 'map'>('record', 'map'), (s, keyed) => {
+          const observed = observe(s.unsubscribeAt, buildCompletion(s, { keyed }));
+          expect(observed.problems).toEqual([]);
+          const { notes, subs } = modelAsCompleted(s);
+          expect({ notes: observed.notes, subs: observed.subs }).toEqual({ notes, subs });
+        }),
+        Math.ceil(RUNS / 3),
       );
     },
     TIME_LIMIT,

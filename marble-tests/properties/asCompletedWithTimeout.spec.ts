@@ -7,6 +7,7 @@ import {
   emitArb,
   inputsArb,
   observe,
+  RUNS,
   startedInOrder,
   TIME_LIMIT,
   timeoutArb,
@@ -58,6 +59,23 @@ describe('asCompletedWithTimeout (properties)', () => {
           expect(observed.problems).toEqual([]);
           expect({ notes: observed.notes, subs: observed.subs }).toEqual(expected);
         }),
+      );
+    },
+    TIME_LIMIT,
+  );
+
+  it(
+    'a record or a Map (read whole) matches the model for the array, frame for frame, each record with its key',
+    () => {
+      check(
+        fc.property(creationArb, fc.constantFrom<'record' | 'map'>('record', 'map'), ({ scenario }, keyed) => {
+          const observed = observe(scenario.unsubscribeAt, buildCompletion(scenario, { keyed }));
+          const { limitTies, ...expected } = modelAsCompleted(scenario);
+          fc.pre(limitTies.length === 0);
+          expect(observed.problems).toEqual([]);
+          expect({ notes: observed.notes, subs: observed.subs }).toEqual(expected);
+        }),
+        Math.ceil(RUNS / 3),
       );
     },
     TIME_LIMIT,

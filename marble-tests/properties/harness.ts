@@ -362,7 +362,10 @@ export function startedInOrder(order: readonly string[], rank: (key: string) => 
  * has no `total`/`each`, else `asCompletedWithTimeout`; the creation form, or
  * the pipeable form over a cold source of batches.
  */
-export function buildCompletion(s: CompletionScenario, options: { totalAsDate?: boolean; lazy?: boolean } = {}) {
+export function buildCompletion(
+  s: CompletionScenario,
+  options: { totalAsDate?: boolean; lazy?: boolean; keyed?: 'record' | 'map' } = {},
+) {
   return (probe: Probe) => {
     const inputs = s.batches.map((batch, b) =>
       batch.inputs.map((spec, i) => {
@@ -380,7 +383,12 @@ export function buildCompletion(s: CompletionScenario, options: { totalAsDate?: 
     };
     const normalize = (value: unknown) => {
       if (typeof value !== 'object' || value === null || !('index' in value)) return value;
-      const record = value as { index: number; batch: number; input: unknown; reason?: unknown };
+      let record = value as { index: number; batch: number; input: unknown; reason?: unknown; key?: unknown };
+      if (options.keyed !== undefined) {
+        // The model knows no keys: a keyed record must carry its own, then reads as the array's.
+        const { key, ...rest } = record;
+        record = key === keyOf(record.index) ? rest : { ...rest, key };
+      }
       return {
         ...record,
         input: record.input === inputs[record.batch][record.index],
@@ -393,6 +401,7 @@ export function buildCompletion(s: CompletionScenario, options: { totalAsDate?: 
       source = timed
         ? asCompletedWithTimeout(inputs[0], config as AsCompletedTimeoutConfig)
         : asCompleted(options.lazy ? lazily(inputs[0]) : inputs[0], config);
+      if (options.keyed !== undefined) source = keyedRun(inputs[0], options.keyed, config, timed);
     } else {
       const batches = probe.sequence<Array<CompletionInput<unknown>>>([
         ...s.batches.map((batch, b) => ({ frame: batch.at, value: inputs[b] })),
@@ -402,6 +411,29 @@ export function buildCompletion(s: CompletionScenario, options: { totalAsDate?: 
     }
     return { source, normalize };
   };
+}
+
+/** The key of input `index` when a scenario runs over a record or a Map. */
+const keyOf = (index: number) => `k${index}`;
+
+/**
+ * The same inputs as a record (`{ k0, k1, ... }`) or a Map, in the creation
+ * form (the two-argument form: a record is never read as options). The record
+ * overloads come with the types work, hence the loose call.
+ */
+function keyedRun(
+  inputs: readonly CompletionInput<unknown>[],
+  kind: 'record' | 'map',
+  config: object,
+  timed: boolean,
+): Observable<unknown> {
+  const entries = inputs.map((input, i) => [keyOf(i), input] as const);
+  const collection = kind === 'map' ? new Map(entries) : Object.fromEntries(entries);
+  const op = (timed ? asCompletedWithTimeout : asCompleted) as unknown as (
+    c: unknown,
+    o: object,
+  ) => Observable<unknown>;
+  return op(collection, config);
 }
 
 /** The same inputs as a generator: a collection read lazily. */
@@ -429,4 +461,6 @@ export const timeoutArb = fc
     each: fc.option(fc.integer({ min: 0, max: 15 }), { nil: undefined }),
     onTimeout: fc.option(fc.constantFrom<'error' | 'complete'>('error', 'complete'), { nil: undefined }),
   })
-  .filter(({ total, each }) => total !== undefined || each !== undefined);
+  .filter(({ total, each }) => total !== undefined || each !== undefined)
+  // `onTimeout` governs `total` only; without it, it is a TypeError (SPEC §4).
+  .map((timeout) => (timeout.total === undefined ? { ...timeout, onTimeout: undefined } : timeout));

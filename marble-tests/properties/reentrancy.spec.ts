@@ -127,12 +127,15 @@ const scenarioArb: fc.Arbitrary<ReScenario> = fc
       inputs,
     }));
     const timed = op === 'timeout';
+    const deadline = timed ? (total ?? (each === undefined ? 10 : undefined)) : undefined;
     return {
       ...rest,
+      // `onTimeout` governs `total` only; without it, it is a TypeError (SPEC §4).
+      onTimeout: deadline === undefined ? undefined : rest.onTimeout,
       op,
       batches: placed,
       completeAt: pipeable ? at + tail : undefined,
-      total: timed ? (total ?? (each === undefined ? 10 : undefined)) : undefined,
+      total: deadline,
       each: timed ? each : undefined,
       onEmit: onEmit.map(({ at, action }) => ({ at, ...action })),
     };

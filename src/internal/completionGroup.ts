@@ -4,6 +4,9 @@ import type { Engine } from './engine.js';
 import { Group, type Lane } from './group.js';
 import type { Source } from './sources.js';
 
+/** Records of a keyed collection (a record, a `Map`) carry the input's key. */
+type Keyed = { key?: unknown };
+
 /** One collection of `asCompleted`: each outcome becomes an emission by `emit` mode. */
 export class CompletionGroup extends Group {
   /** Records emitted for this collection. */
@@ -26,7 +29,7 @@ export class CompletionGroup extends Group {
   }
 
   slotName(slot: number): string {
-    return inputName(this.indexAt(slot), this.batch);
+    return inputName(this.indexAt(slot), this.batch, this.keys);
   }
 
   outcome(index: number, ok: boolean, value: unknown): void {
@@ -43,25 +46,33 @@ export class CompletionGroup extends Group {
     }
   }
 
-  private tagged(slot: number, value: unknown): Completion<unknown> {
-    return {
-      value,
-      index: this.indexAt(slot),
-      input: this.elements[slot] as Completion<unknown>['input'],
-      completed: ++this.completed,
-      total: this.total!,
-      batch: this.batch,
-    };
+  private tagged(slot: number, value: unknown): Completion<unknown> & Keyed {
+    const index = this.indexAt(slot);
+    const input = this.elements[slot] as Completion<unknown>['input'];
+    const completed = ++this.completed;
+    const { keys, batch } = this;
+    const total = this.total!;
+    // A key only on records of a keyed collection (a record, a Map): read whole, so slot = index.
+    return keys === undefined
+      ? { value, index, input, completed, total, batch }
+      : { value, index, input, key: keys[slot], completed, total, batch };
   }
 
   /** The `'settled'` record of slot `index`. */
-  protected recordOf(slot: number, ok: boolean, outcome: unknown): Settled<unknown> {
+  protected recordOf(slot: number, ok: boolean, outcome: unknown): Settled<unknown> & Keyed {
     const input = this.elements[slot] as Completion<unknown>['input'];
     const index = this.indexAt(slot);
     const completed = ++this.completed;
     const total = this.total!;
+    const { keys, batch } = this;
+    if (keys !== undefined) {
+      const key = keys[slot];
+      return ok
+        ? { status: 'fulfilled', value: outcome, index, input, key, completed, total, batch }
+        : { status: 'rejected', reason: outcome, index, input, key, completed, total, batch };
+    }
     return ok
-      ? { status: 'fulfilled', value: outcome, index, input, completed, total, batch: this.batch }
-      : { status: 'rejected', reason: outcome, index, input, completed, total, batch: this.batch };
+      ? { status: 'fulfilled', value: outcome, index, input, completed, total, batch }
+      : { status: 'rejected', reason: outcome, index, input, completed, total, batch };
   }
 }

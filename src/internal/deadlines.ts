@@ -240,7 +240,11 @@ function snapshot(
   index: number | undefined,
 ): AsCompletedTimeoutInfo {
   const info = { scope, timeout, total: group.total, completed: group.completed } as AsCompletedTimeoutInfo;
-  if (index !== undefined) (info as { index?: number }).index = group.indexAt(index);
+  if (index !== undefined) {
+    (info as { index?: number }).index = group.indexAt(index);
+    // Keyed collections are read whole: the slot is the index.
+    if (group.keys !== undefined) (info as { key?: unknown }).key = group.keys[index];
+  }
   if (group.indices !== undefined) {
     // Recycled slots keep no history: what is pending is read now. Nothing
     // read waits for a slot (elements are read only when one is free).

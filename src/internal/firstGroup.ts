@@ -14,6 +14,8 @@ export class FirstGroup extends Group {
     lane: Lane,
     private readonly batch: number,
     private readonly predicate: ((value: unknown, index: number) => boolean) | undefined,
+    /** `emit: 'tagged'`: the winner comes as `{ value, index, input, key? }`. */
+    private readonly tagged: boolean,
   ) {
     super(source, lane);
   }
@@ -23,7 +25,7 @@ export class FirstGroup extends Group {
   }
 
   slotName(slot: number): string {
-    return inputName(this.indexAt(slot), this.batch);
+    return inputName(this.indexAt(slot), this.batch, this.keys);
   }
 
   outcome(slot: number, ok: boolean, value: unknown): void {
@@ -42,9 +44,12 @@ export class FirstGroup extends Group {
       }
       if (!qualifies) return;
     }
+    const input = this.elements[slot];
     // Losers are torn down (their signals aborted) before the winner is seen.
     this.engine.close(this);
-    this.engine.emit(value);
+    if (!this.tagged) return this.engine.emit(value);
+    const { keys } = this;
+    this.engine.emit(keys === undefined ? { value, index, input } : { value, index, input, key: keys[slot] });
   }
 
   override done(): void {

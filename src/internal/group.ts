@@ -74,6 +74,8 @@ export abstract class Group {
   state: Uint8Array;
   /** Per slot, its element: an input (or an item of `mergeCompletedThen`). */
   readonly elements: unknown[];
+  /** A keyed collection (a record, a `Map`, read whole): per slot, its key. */
+  readonly keys: unknown[] | undefined;
   /** Lazily read collections only: per slot, the index of the input in it. */
   readonly indices: number[] | undefined;
   /** Lazily read collections only: slots free to take the next element. */
@@ -139,6 +141,7 @@ export abstract class Group {
     const { elements } = source;
     if (elements !== undefined) {
       this.elements = elements;
+      this.keys = source.keys;
       this.size = this.read = this.unfinished = elements.length;
       this.total = this.size;
       this.state = new Uint8Array(this.size);

@@ -22,7 +22,7 @@ import {
 
 export const AS_COMPLETED_OPTIONS = ['concurrency', 'emit', 'signal'] as const;
 export const TIMEOUT_OPTIONS = ['total', 'each', 'onTimeout', 'scheduler', 'concurrency', 'emit', 'signal'] as const;
-export const FIRST_OPTIONS = ['concurrency', 'predicate', 'signal'] as const;
+export const FIRST_OPTIONS = ['concurrency', 'predicate', 'emit', 'signal'] as const;
 export const THEN_OPTIONS = ['concurrency', 'emit', 'signal'] as const;
 
 /**
@@ -33,6 +33,7 @@ export function mapped(plan: Plan, project: unknown): Plan {
   assertFunction(project, 'project');
   return {
     ...plan,
+    takesItems: true,
     group: (engine, source, batch, lanes) => {
       const group = plan.group(engine, source, batch, lanes);
       group.project = project as Project;
@@ -72,6 +73,11 @@ export function timeoutPlan(config: unknown): Plan {
     readDuration(total, 'total');
   }
   if (each !== undefined) readDuration(each, 'each');
+  if (config.onTimeout !== undefined && total === undefined) {
+    throw new TypeError(
+      `Expected \`onTimeout\` only with \`total\` (it governs the overall deadline), got ${describeValue(onTimeout)} with no \`total\``,
+    );
+  }
   if (onTimeout !== 'error' && onTimeout !== 'complete') {
     throw new TypeError(`Expected \`onTimeout\` to be 'error' or 'complete', got ${describeValue(onTimeout)}`);
   }
@@ -111,6 +117,10 @@ export function firstPlan(options: unknown): Plan {
   const budget = readConcurrency(options?.concurrency);
   const predicate = options?.predicate;
   if (predicate !== undefined) assertFunction(predicate, 'predicate');
+  const emit = options?.emit;
+  if (emit !== undefined && emit !== 'value' && emit !== 'tagged') {
+    throw new TypeError(`Expected \`emit\` to be 'value' or 'tagged', got ${describeValue(emit)}`);
+  }
   return {
     budget,
     signal: readSignal(options?.signal),
@@ -122,6 +132,7 @@ export function firstPlan(options: unknown): Plan {
         lane,
         batch,
         predicate as ((value: unknown, index: number) => boolean) | undefined,
+        emit === 'tagged',
       ),
   };
 }
@@ -147,6 +158,7 @@ export function thenPlan(first: unknown, then: unknown, options: unknown): Plan 
     signal: readSignal(options?.signal),
     // Stage 2 is polled first: when budget frees, finish what was begun.
     lanes: { stage2: stage2Cap, stage1: stage1Cap },
+    takesItems: true,
     group: (engine, source, batch, { stage1, stage2 }) =>
       new ItemGroup(
         engine,

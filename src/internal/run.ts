@@ -7,7 +7,15 @@ import { Observable, type Subscriber, type OperatorFunction } from 'rxjs';
 import { Engine } from './engine.js';
 import { Lane, type Group } from './group.js';
 import { CollectionSubscriber, sourceOf, type Source } from './sources.js';
-import { assertCollection, describeValue, isCollection, isPlainObject } from './validate.js';
+import {
+  assertCollection,
+  describeValue,
+  holdsOnlyInputs,
+  isCollection,
+  isLoneOptions,
+  isPlainObject,
+  isRecord,
+} from './validate.js';
 
 /** The lanes of a plan by name, e.g. `{ inputs }` or `{ stage2, stage1 }`. */
 export type Lanes = Readonly<Record<string, Lane>>;
@@ -23,6 +31,11 @@ export interface Plan {
    * lane (in this order) with waiting work and room under its cap starts one.
    */
   lanes: Readonly<Record<string, number>>;
+  /**
+   * The elements are items, not inputs (the mapper form, `mergeCompletedThen`):
+   * in the pipeable form every plain-object source value is a record batch.
+   */
+  takesItems?: boolean;
   /** A group for one collection (read whole or lazily, as its source says), in the engine's lanes. */
   group(engine: Engine, source: Source, batch: number, lanes: Lanes): Group;
 }
@@ -83,7 +96,11 @@ export function runBatches<R>(plan: Plan): OperatorFunction<object, R> {
         (value) => {
           let source: Source;
           try {
-            if (!isCollection(value, 'the source')) {
+            // A plain object is a record batch only when every value is an input (SPEC §1), or of items.
+            if (
+              !isCollection(value, 'the source') &&
+              !(isRecord(value) && (plan.takesItems === true || holdsOnlyInputs(value)))
+            ) {
               engine.fail(
                 new TypeError(
                   `Expected the source to emit collections of inputs, got ${describeValue(value)}; ` +
@@ -111,9 +128,11 @@ export function runBatches<R>(plan: Plan): OperatorFunction<object, R> {
 
 /**
  * Tells the two forms apart: the creation form's first argument is a
- * collection; the pipeable form's is its options (or nothing). A first argument
- * that is neither throws, naming `inputs` (and, for an object with unknown
- * keys, which keys would not do as options: usually a typo).
+ * collection; the pipeable form's is its options (or nothing). A lone plain
+ * object is options or a record by the lone plain-object rule (`isLoneOptions`);
+ * followed by more arguments it is a record. A first argument that is neither
+ * throws, naming `inputs` (and, for options with unknown keys, which keys would
+ * not do: usually a typo).
  */
 export function isPipeableCall(args: readonly unknown[], knownOptions: readonly string[]): boolean {
   if (args.length === 0) return true;
@@ -121,10 +140,11 @@ export function isPipeableCall(args: readonly unknown[], knownOptions: readonly 
   if (isCollection(first)) return false;
   if (args.length === 1 && first === undefined) return true;
   if (args.length === 1 && isPlainObject(first)) {
+    if (!isLoneOptions(first, knownOptions)) return false;
     const unknown = Object.keys(first).filter((key) => !knownOptions.includes(key));
     if (unknown.length === 0) return true;
     throw new TypeError(
-      `Expected \`inputs\` to be an iterable of inputs or \`options\` an options object, got an object with ` +
+      `Expected \`inputs\` to be a collection of inputs or \`options\` an options object, got an object with ` +
         `${unknown.map((key) => `\`${key}\``).join(', ')} (options are ${knownOptions.map((key) => `\`${key}\``).join(', ')})`,
     );
   }

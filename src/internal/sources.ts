@@ -5,7 +5,8 @@
  *
  * - Arrays and Sets are read whole at subscription (a snapshot): `elements`.
  *   A group reads them by index, so the per-input loop stays as fast as a
- *   plain array.
+ *   plain array. Records (plain objects) and Maps are read whole too, their
+ *   values as `elements` and their keys, in the same order, as `keys`.
  * - Any other iterable, an async iterable and an Observable of inputs are read
  *   lazily: `next()` gives one element, `NOT_YET` (the source will `wake` the
  *   engine when it has one) or `DONE`. Memory stays O(`concurrency`).
@@ -30,6 +31,8 @@ export interface SourceListener {
 export interface Source {
   /** A collection read whole: its elements (a private snapshot); undefined for one read lazily. */
   readonly elements: unknown[] | undefined;
+  /** A keyed collection (a record, a `Map`): the key of each element, in order; undefined for any other. */
+  readonly keys?: unknown[] | undefined;
   /** Starts reading (gets the iterator, subscribes); called once, when the group is added. */
   open(listener: SourceListener): void;
   /**
@@ -41,21 +44,31 @@ export interface Source {
   close(): void;
 }
 
-/** Turns a collection (already checked by `isCollection`) into its source. */
+/**
+ * Turns a collection (already checked by `isCollection`, or a plain object the
+ * caller has taken as a record) into its source.
+ */
 export function sourceOf(collection: object): Source {
   if (Array.isArray(collection) || collection instanceof Set) {
     return new SnapshotSource(readWhole(collection as Iterable<unknown>));
   }
+  if (collection instanceof Map) return readMap(collection as Map<unknown, unknown>);
   if (typeof (collection as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
     return new IteratorSource(collection as Iterable<unknown>);
   }
   if (isObservable(collection)) return new ObservableSource(collection);
-  return new AsyncIteratorSource(collection as AsyncIterable<unknown>);
+  if (typeof (collection as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') {
+    return new AsyncIteratorSource(collection as AsyncIterable<unknown>);
+  }
+  return readRecord(collection as Record<string, unknown>);
 }
 
-/** An array or a `Set`: every element, read at subscription. */
+/** An array or a `Set` (or a record or `Map`, with `keys`): every element, read at subscription. */
 class SnapshotSource implements Source {
-  constructor(readonly elements: unknown[]) {}
+  constructor(
+    readonly elements: unknown[],
+    readonly keys?: unknown[],
+  ) {}
   open(): void {}
   next(): unknown {
     return DONE;
@@ -274,6 +287,39 @@ function readWhole(value: Iterable<unknown>): unknown[] {
     throw error;
   }
   return inputs;
+}
+
+/**
+ * Reads a record whole: its own enumerable string keys in order (as
+ * `Object.keys`) and their values, a snapshot like an array's. A getter that
+ * throws is a reading failure.
+ */
+function readRecord(record: Record<string, unknown>): Source {
+  const keys = Object.keys(record);
+  const values: unknown[] = [];
+  try {
+    for (const key of keys) values.push(record[key]);
+  } catch (error) {
+    values.forEach(markHandled);
+    throw error;
+  }
+  return new SnapshotSource(values, keys);
+}
+
+/** Reads a `Map` whole: its entries in order, the keys beside the values. */
+function readMap(map: Map<unknown, unknown>): Source {
+  const keys: unknown[] = [];
+  const values: unknown[] = [];
+  try {
+    for (const [key, value] of map) {
+      keys.push(key);
+      values.push(value);
+    }
+  } catch (error) {
+    values.forEach(markHandled);
+    throw error;
+  }
+  return new SnapshotSource(values, keys);
 }
 
 /** Reads a list of children (`mergeCompletedThen`'s stage 1) whole. */

@@ -1,4 +1,4 @@
-import { isObservable } from 'rxjs';
+import { isObservable, observable as interopObservable } from 'rxjs';
 import type { EmitMode } from '../types.js';
 
 /**
@@ -140,7 +140,73 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return (proto === Object.prototype || proto === null) && thenOf(value) === undefined;
 }
 
+/**
+ * A record collection once the caller has settled that a plain object is one
+ * (not options): a plain object that is neither iterable nor async iterable.
+ */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) && !isCollection(value);
+}
+
+/**
+ * Whether `value` counts as an input when a lone plain object is told apart
+ * from options: a thenable, an Observable (or an interop one), an iterable
+ * other than a string (an array, a `Set`), an async iterable, a function.
+ * Strings, numbers, booleans, `null`, a Date and plain objects do not.
+ */
+export function isInputLike(value: unknown): boolean {
+  if (typeof value === 'function') return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (thenOf(value) !== undefined || isObservable(value)) return true;
+  try {
+    const candidate = value as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown };
+    return (
+      typeof candidate[Symbol.iterator] === 'function' ||
+      typeof candidate[Symbol.asyncIterator] === 'function' ||
+      typeof (candidate as Record<PropertyKey, unknown>)[interopObservable] === 'function'
+    );
+  } catch {
+    return false; // a getter or a Proxy trap threw: not an input we can tell
+  }
+}
+
+/** Whether every own enumerable value of a plain object is an input (vacuously true for `{}`). */
+export function holdsOnlyInputs(value: Record<string, unknown>): boolean {
+  try {
+    for (const key of Object.keys(value)) {
+      if (!isInputLike(value[key])) return false;
+    }
+    return true;
+  } catch {
+    return false; // a throwing getter: not a record of inputs
+  }
+}
+
+/**
+ * The lone plain-object rule (SPEC §1): a plain object passed alone to an
+ * operator is its options when it is empty, when any key is one of the
+ * operator's option names, or when any value is not an input; otherwise it is
+ * a record collection. So a typo (`{ concurency: 4 }`) is still options, and
+ * still an unknown-option error.
+ */
+export function isLoneOptions(value: Record<string, unknown>, known: readonly string[]): boolean {
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    return true;
+  }
+  if (keys.length === 0 || keys.some((key) => known.includes(key))) return true;
+  return !holdsOnlyInputs(value);
+}
+
+/** A lone first argument that the lone plain-object rule reads as a record collection, not options. */
+export function isLoneRecord(value: unknown, known: readonly string[]): boolean {
+  return isRecord(value) && !isLoneOptions(value, known);
+}
+
 export function assertCollection(value: unknown, name: string): asserts value is object {
+  if (isRecord(value)) return;
   if (!isCollection(value, `\`${name}\``)) {
     throw new TypeError(`Expected \`${name}\` to be a collection of inputs, got ${describeValue(value)}`);
   }
@@ -230,7 +296,16 @@ export function readDuration(value: unknown, name: string): number {
   throw new TypeError(`Expected \`${name}\` to be a finite number of ms from 0 up, got ${describeValue(value)}`);
 }
 
-/** Names input `index` of collection `batch` in messages: "`inputs[3]`", "`inputs[3]` of batch 2". */
-export function inputName(index: number, batch: number): string {
-  return batch === 0 ? `\`inputs[${index}]\`` : `\`inputs[${index}]\` of batch ${batch}`;
+/**
+ * Names input `index` of collection `batch` in messages: "`inputs[3]`",
+ * "`inputs[3]` of batch 2"; in a keyed collection with its key: "`inputs[1]` (key 'b')".
+ */
+export function inputName(index: number, batch: number, keys?: readonly unknown[]): string {
+  const name = keys === undefined ? `\`inputs[${index}]\`` : `\`inputs[${index}]\` (key ${describeKey(keys[index])})`;
+  return batch === 0 ? name : `${name} of batch ${batch}`;
+}
+
+/** A record's or a Map's key in a message: `'user'` for a string, as `describeValue` for anything else. */
+export function describeKey(key: unknown): string {
+  return typeof key === 'string' ? `'${key.length > 40 ? `${key.slice(0, 40)}...` : key}'` : describeValue(key);
 }
