@@ -64,7 +64,7 @@ import { reasonOf } from '../widgets/widget';
               <tr [attr.data-order]="o.id">
                 <td>#{{ o.id }}</td>
                 <td>{{ o.placed }}</td>
-                <td>{{ o.items }} items</td>
+                <td>{{ o.items }} {{ o.items === 1 ? 'item' : 'items' }}</td>
                 <td class="total">{{ o.total | currency: 'EUR' }}</td>
               </tr>
             }
