@@ -5,9 +5,13 @@ import {
   type TestRequest,
 } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import type { ObservedValueOf } from 'rxjs';
 import type { Item } from './shop';
-import { ShopService, type CustomerPart } from './shop.service';
+import { ShopService } from './shop.service';
 import { item, orders, user } from './testing';
+
+/** A record of `customer()`: `{ key: 'user', value: User, ... } | { key: 'orders', value: Order[], ... }`. */
+type CustomerPart = ObservedValueOf<ReturnType<ShopService['customer']>>;
 
 describe('ShopService', () => {
   let service: ShopService;
@@ -126,6 +130,10 @@ describe('ShopService', () => {
         ['user', 0, 2, 2],
       ]);
       expect(parts[1].value).toEqual(user());
+      // `r.key` narrows `r.value`: `User` for 'user', `Order[]` for 'orders' (this compiles).
+      expect(
+        parts.map((r) => (r.key === 'user' ? r.value.name : `${r.value.length} orders`)),
+      ).toEqual(['2 orders', 'Ada']);
       expect(completed).toBe(true);
     });
 
