@@ -3,13 +3,20 @@ import { isPipeableCall, runBatches, runCollection } from './internal/run.js';
 import { FIRST_OPTIONS, firstPlan, mapped } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
 import type {
-  CompletionObservable,
   CollectionValueOf,
   CompletionCollection,
+  CompletionObservable,
+  FirstCompletedCollection,
   FirstCompletedOperator,
   FirstCompletedOptions,
+  FirstCompletion,
+  FirstEmitMode,
+  FirstEmittedFrom,
   ItemCollection,
   ItemOf,
+  LazyOrigin,
+  MappedOrigin,
+  MapperCollection,
   ProjectFn,
   ValidCollection,
 } from './types.js';
@@ -53,10 +60,14 @@ import type {
  * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins; a type guard narrows the output).
  * @returns An Observable of exactly one value, or an `AggregateError`.
  */
-export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
+export function firstCompleted<
+  C extends FirstCompletedCollection,
+  R extends CollectionValueOf<C> = CollectionValueOf<C>,
+  E extends FirstEmitMode = 'value',
+>(
   inputs: ValidCollection<C>,
-  options?: FirstCompletedOptions<CollectionValueOf<C>, R>,
-): CompletionObservable<R>;
+  options?: FirstCompletedOptions<CollectionValueOf<C>, R, E>,
+): CompletionObservable<FirstEmittedFrom<C, E, R>>;
 
 /**
  * The mapper form of {@link firstCompleted}: each item's input is
@@ -88,14 +99,15 @@ export function firstCompleted<C extends CompletionCollection, R extends Collect
  * @returns An Observable of the winner.
  */
 export function firstCompleted<
-  C extends ItemCollection<unknown>,
-  O extends ObservableInput<unknown>,
-  R extends ObservedValueOf<O> = ObservedValueOf<O>,
+  C extends MapperCollection,
+  P extends ObservableInput<unknown>,
+  R extends ObservedValueOf<P> = ObservedValueOf<P>,
+  E extends FirstEmitMode = 'value',
 >(
   items: C,
-  project: ProjectFn<ItemOf<C>, O>,
-  options?: FirstCompletedOptions<ObservedValueOf<O>, R>,
-): CompletionObservable<R>;
+  project: ProjectFn<ItemOf<C>, P>,
+  options?: FirstCompletedOptions<ObservedValueOf<P>, R, E>,
+): CompletionObservable<E extends 'tagged' ? FirstCompletion<R, MappedOrigin<C>> : R>;
 
 /**
  * The pipeable mapper form of {@link firstCompleted}: per collection of items
@@ -126,12 +138,13 @@ export function firstCompleted<
  */
 export function firstCompleted<
   T,
-  O extends ObservableInput<unknown>,
-  R extends ObservedValueOf<O> = ObservedValueOf<O>,
+  P extends ObservableInput<unknown>,
+  R extends ObservedValueOf<P> = ObservedValueOf<P>,
+  E extends FirstEmitMode = 'value',
 >(
-  project: ProjectFn<T, O>,
-  options?: FirstCompletedOptions<ObservedValueOf<O>, R>,
-): OperatorFunction<ItemCollection<T>, R>;
+  project: ProjectFn<T, P>,
+  options?: FirstCompletedOptions<ObservedValueOf<P>, R, E>,
+): OperatorFunction<ItemCollection<T>, E extends 'tagged' ? FirstCompletion<R, LazyOrigin<T>> : R>;
 
 /**
  * For each collection from the source, emits the first fulfilled result and
@@ -168,11 +181,12 @@ export function firstCompleted<
  * @param options `concurrency` (default `Infinity`, shared by all collections).
  * @returns An operator from collections of inputs to one winner per collection.
  */
-export function firstCompleted(options?: {
+export function firstCompleted<E extends FirstEmitMode = 'value'>(options?: {
   concurrency?: number;
+  emit?: E;
   predicate?: undefined;
   signal?: AbortSignal;
-}): FirstCompletedOperator;
+}): FirstCompletedOperator<E>;
 
 /**
  * For each collection from the source, emits the first result that is fulfilled
@@ -209,9 +223,11 @@ export function firstCompleted(options?: {
  * @param options `concurrency` (default `Infinity`, shared) and `predicate` (a type guard narrows the output).
  * @returns An operator from collections of inputs to one winner per collection.
  */
-export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
-  options: FirstCompletedOptions<CollectionValueOf<C>, R>,
-): OperatorFunction<C, R>;
+export function firstCompleted<
+  C extends CompletionCollection,
+  R extends CollectionValueOf<C> = CollectionValueOf<C>,
+  E extends FirstEmitMode = 'value',
+>(options: FirstCompletedOptions<CollectionValueOf<C>, R, E>): OperatorFunction<C, FirstEmittedFrom<C, E, R>>;
 
 export function firstCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
   if (typeof args[0] === 'function') return runBatches(mapped(firstPlan(args[1]), args[0]));

@@ -6,7 +6,9 @@ import type {
   CompletionObservable,
   EmitMode,
   ItemCollection,
+  KnownKeysOnly,
   MergeCompletedThenOptions,
+  StageOneResult,
   ThenEmitted,
 } from './types.js';
 
@@ -39,10 +41,10 @@ import type {
  * @param options `concurrency` and `emit`, as in the creation form.
  * @returns An operator from collections of items to stage-2 results.
  */
-export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
-  first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U> & object>,
+export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value', O = object>(
+  first: (item: T, index: number, signal: AbortSignal) => StageOneResult<U>,
   then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
-  options?: MergeCompletedThenOptions<E>,
+  options?: MergeCompletedThenOptions<E> & KnownKeysOnly<O, MergeCompletedThenOptions>,
 ): OperatorFunction<ItemCollection<T>, ThenEmitted<T, U, R, E>>;
 
 /**
@@ -94,11 +96,11 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
  * @param options `concurrency` (number or `{ first, then }`, default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of stage-2 results (or records, by `emit`).
  */
-export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
+export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value', O = object>(
   items: ItemCollection<T>,
-  first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U> & object>,
+  first: (item: T, index: number, signal: AbortSignal) => StageOneResult<U>,
   then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
-  options?: MergeCompletedThenOptions<E>,
+  options?: MergeCompletedThenOptions<E> & KnownKeysOnly<O, MergeCompletedThenOptions>,
 ): CompletionObservable<ThenEmitted<T, U, R, E>>;
 
 export function mergeCompletedThen(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
