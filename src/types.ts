@@ -166,8 +166,8 @@ export type SameKind<C, I> =
         ? Observable<I>
         : unknown;
 
-/** The result type of a collection's inputs (a union when they differ). */
-export type CollectionValueOf<C> = CompletionValueOf<InputOf<C>>;
+/** The result type of a collection's inputs (a union when they differ), a `Map`'s and a record's values included. */
+export type CollectionValueOf<C> = SourcesOf<C>['value'];
 
 /* Records */
 
