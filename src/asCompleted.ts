@@ -62,7 +62,7 @@ import type {
  * ```
  *
  * @see {@link asCompletedWithTimeout} for deadlines, {@link firstCompleted} for the first winner.
- * @param inputs The collection: an array or `Set` (read whole), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param inputs The collection: an array, `Set`, record (a plain object) or `Map` (read whole; records and Maps give each record its `key`), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements (a record's or Map's values) are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
  * @param options `concurrency` (default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of results (`'value'`), {@link Completion} records (`'tagged'`) or {@link Settled} records (`'settled'`).
  */
@@ -105,7 +105,7 @@ export function asCompleted<C extends CompletionCollection, E extends EmitMode =
  * // 2 Ada
  * ```
  *
- * @param items The items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
+ * @param items The items: an array, `Set`, record or `Map` (read whole; a record's or Map's values are the items, their keys the records' `key`), or a generator, async iterable or Observable (read lazily).
  * @param project `(item, index, signal)` → the item's input (a promise or any `ObservableInput`).
  * @param options `concurrency` (default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of results, or records whose `input` is the item.

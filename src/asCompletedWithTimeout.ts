@@ -68,7 +68,7 @@ import type {
  * ```
  *
  * @see {@link AsCompletedTimeoutError}
- * @param inputs The collection: an array or `Set` (read whole), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param inputs The collection: an array, `Set`, record (a plain object) or `Map` (read whole; records and Maps give each record its `key`), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements (a record's or Map's values) are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
  * @param timeout Milliseconds (or a `Date`) for `total`, or `{ total?, each?, onTimeout?, scheduler?, concurrency?, emit? }`.
  * @returns An Observable of results, {@link Completion} or {@link Settled} records by `emit`.
  */
@@ -101,7 +101,7 @@ export function asCompletedWithTimeout<C extends CompletionCollection, E extends
  * // /a rejected
  * ```
  *
- * @param items The items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
+ * @param items The items: an array, `Set`, record or `Map` (read whole; a record's or Map's values are the items, their keys the records' `key`), or a generator, async iterable or Observable (read lazily).
  * @param project `(item, index, signal)` → the item's input.
  * @param timeout Milliseconds (or a `Date`) for `total`, or the config object.
  * @returns An Observable of results, or records whose `input` is the item.

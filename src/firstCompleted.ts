@@ -56,9 +56,9 @@ import type {
  * ```
  *
  * @see {@link asCompleted}
- * @param inputs The collection: an array or `Set` (read whole), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
- * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins; a type guard narrows the output).
- * @returns An Observable of exactly one value, or an `AggregateError`.
+ * @param inputs The collection: an array, `Set`, record (a plain object) or `Map` (read whole; records and Maps give each record its `key`), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements (a record's or Map's values) are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param options `concurrency` (default `Infinity`), `predicate` (default: any fulfilled result wins; a type guard narrows the output) and `emit` (`'value'`, the default, or `'tagged'`: `{ value, index, input, key? }`, which input won).
+ * @returns An Observable of exactly one value (or tagged winner), or an `AggregateError`.
  */
 export function firstCompleted<
   C extends FirstCompletedCollection,
@@ -93,9 +93,9 @@ export function firstCompleted<
  * // 1256
  * ```
  *
- * @param items The items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
+ * @param items The items: an array, `Set`, record or `Map` (read whole; a record's or Map's values are the items, their keys the records' `key`), or a generator, async iterable or Observable (read lazily).
  * @param project `(item, index, signal)` → the item's input.
- * @param options `concurrency` and `predicate`, as in the plain creation form.
+ * @param options `concurrency`, `predicate` and `emit`, as in the plain creation form.
  * @returns An Observable of the winner.
  */
 export function firstCompleted<
@@ -133,7 +133,7 @@ export function firstCompleted<
  * ```
  *
  * @param project `(item, index, signal)` → the item's input.
- * @param options `concurrency` and `predicate`.
+ * @param options `concurrency`, `predicate` and `emit`.
  * @returns An operator from collections of items to one winner per collection.
  */
 export function firstCompleted<
@@ -178,7 +178,7 @@ export function firstCompleted<
  * // 12
  * ```
  *
- * @param options `concurrency` (default `Infinity`, shared by all collections).
+ * @param options `concurrency` (default `Infinity`, shared by all collections) and `emit` (`'value'` or `'tagged'`).
  * @returns An operator from collections of inputs to one winner per collection.
  */
 export function firstCompleted<E extends FirstEmitMode = 'value'>(options?: {
@@ -220,7 +220,7 @@ export function firstCompleted<E extends FirstEmitMode = 'value'>(options?: {
  * // { id: 'k1', ... }
  * ```
  *
- * @param options `concurrency` (default `Infinity`, shared) and `predicate` (a type guard narrows the output).
+ * @param options `concurrency` (default `Infinity`, shared), `predicate` (a type guard narrows the output) and `emit` (`'value'` or `'tagged'`).
  * @returns An operator from collections of inputs to one winner per collection.
  */
 export function firstCompleted<

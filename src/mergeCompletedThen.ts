@@ -36,7 +36,7 @@ import type {
  * // 3
  * ```
  *
- * @param first `(item, index, signal)` → an `ObservableInput` of the item's list of children.
+ * @param first `(item, index, signal)` → the item's list of children, a promise of it, or a stream of pages (an Observable or async iterable of lists).
  * @param then `(child, item, signal)` → an `ObservableInput` of the stage-2 result.
  * @param options `concurrency` and `emit`, as in the creation form.
  * @returns An operator from collections of items to stage-2 results.
@@ -91,7 +91,7 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value', O = ob
  *
  * @see {@link asCompleted}
  * @param items The stage-1 items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
- * @param first `(item, index, signal)` → an `ObservableInput` of the item's list of children.
+ * @param first `(item, index, signal)` → the item's list of children, a promise of it, or a stream of pages (an Observable or async iterable of lists).
  * @param then `(child, item, signal)` → an `ObservableInput` of the stage-2 result.
  * @param options `concurrency` (number or `{ first, then }`, default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of stage-2 results (or records, by `emit`).
