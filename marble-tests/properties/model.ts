@@ -90,7 +90,7 @@ export interface TimeoutNote {
   name: 'AsCompletedTimeoutError';
   scope: 'total' | 'each';
   timeout: number;
-  total: number;
+  total: number | undefined;
   completed: number;
   pending: number[];
   queued: number[];
