@@ -198,7 +198,7 @@ describe('mergeCompletedThen', () => {
       const reason = (seen[1] as { reason: unknown }).reason;
       expect(reason).toBeInstanceOf(TypeError);
       expect((reason as TypeError).message).toBe(
-        'Expected `first` to give an iterable of children for `items[2]`, got `42` (number)',
+        'Expected `first` to give a list of children for `items[2]`, got `42` (number) as page 1 of its stream',
       );
     });
 
@@ -249,7 +249,7 @@ describe('mergeCompletedThen', () => {
       });
       expect(caught.error).toBeInstanceOf(TypeError);
       expect((caught.error as TypeError).message).toBe(
-        'Expected `first` to give an iterable of children for `items[0]`, got `42` (number)',
+        'Expected `first` to give a list of children for `items[0]`, got `42` (number) as page 1 of its stream',
       );
     });
 

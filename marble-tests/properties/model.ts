@@ -645,25 +645,45 @@ export function modelMergeCompletedThen(s: ThenScenario): ModelRun {
   function settle(group: ThenGroup, index: number): void {
     const slot = group.slots[index];
     if (slot.state !== 'running') return;
-    release(group, slot, false);
-    if (group.item < 0) settledItem(index, slot.spec as ItemSpec);
-    else settledChild(group.item, index, slot.spec as InputSpec);
+    if (group.item < 0) {
+      const spec = slot.spec as ItemSpec;
+      if (spec.kind === 'value' && !spec.sync) {
+        // Stage 1 is a stream of one page: the page's children are added (and
+        // start) while stage 1 still runs and holds its slot; the stream
+        // completes right after, unless a child's outcome ended everything.
+        addChildren(index, spec);
+        pump();
+        if (slot.state !== 'running') return;
+      }
+      // A page that is no list tears its stage 1 down (its signal aborted) as it
+      // fails; one delivered during subscription finished on its own.
+      release(group, slot, spec.kind === 'not-iterable' && !spec.sync);
+      settledItem(index, spec);
+    } else {
+      release(group, slot, false);
+      settledChild(group.item, index, slot.spec as InputSpec);
+    }
     if (group.unfinished === 0 && !group.closed && !closed) group.closed = true;
     pump();
   }
 
+  function addChildren(index: number, spec: ItemSpec): void {
+    add(
+      {
+        item: index,
+        slots: spec.children.map((child, j) => ({ key: childKey(index, j), spec: child, state: 'queued' })),
+        next: 0,
+        unfinished: spec.children.length,
+        closed: false,
+      },
+      thenWaiting,
+    );
+  }
+
   function settledItem(index: number, spec: ItemSpec): void {
     if (spec.kind === 'value') {
-      add(
-        {
-          item: index,
-          slots: spec.children.map((child, j) => ({ key: childKey(index, j), spec: child, state: 'queued' })),
-          next: 0,
-          unfinished: spec.children.length,
-          closed: false,
-        },
-        thenWaiting,
-      );
+      // A synchronous stage 1 (`of(list)`): its page came while it started.
+      if (spec.sync) addChildren(index, spec);
       return;
     }
     const reason = spec.kind === 'error' ? errorOf(itemKey(index)) : spec.kind === 'empty' ? EMPTY_ERROR : TYPE_ERROR;
