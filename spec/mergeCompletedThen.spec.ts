@@ -572,6 +572,31 @@ describe('mergeCompletedThen', () => {
       }
     });
 
+    it("takes the next page from inside the consumer's next, 1e4 times over, in order and without stack growth", () => {
+      const N = 10_000;
+      const pages = new Subject<number[]>();
+      const seen: Array<[number, number]> = [];
+      let completed = false;
+      mergeCompletedThen(
+        ['a'],
+        () => pages,
+        (id) => of(id),
+        { emit: 'tagged' },
+      ).subscribe({
+        next: ({ value, childIndex }) => {
+          seen.push([value, childIndex]);
+          // Each result asks for the next page while the engine is still delivering.
+          if (value + 1 < N) pages.next([value + 1]);
+          else pages.complete();
+        },
+        complete: () => (completed = true),
+      });
+      pages.next([0]);
+      expect(completed).toBe(true);
+      expect(seen).toHaveLength(N);
+      expect(seen.every(([value, childIndex], k) => value === k && childIndex === k)).toBe(true);
+    });
+
     it("reads no further page once a child's finalizer has unsubscribed the output during a page's delivery", async () => {
       let pagesRead = 0;
       let thenCalls = 0;
