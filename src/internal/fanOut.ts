@@ -75,6 +75,8 @@ export class ItemGroup extends Group {
         `Expected \`first\` to return a list of children, a promise of one or a stream of lists for ${this.itemName(index)}, got ${describeValue(given)}`,
       );
     }
+    // The common case first, without a look at any property (`then` is the engine's to read).
+    if (given instanceof Promise) return given;
     if (isList(given)) return [given];
     if (isPageStream(given)) return this.pages(slot, item, index, given);
     return given;
