@@ -36,11 +36,8 @@ function fanOutScenario({ cold }: RunHelpers) {
   return { stage1, stage2, first, then };
 }
 
-/**
- * What `first` may return at run time (the list itself, a string to reject)
- * beyond what its declared type lets through today.
- */
-function asFirstResult(value: unknown): Observable<string[]> {
+/** What the types rightly reject (a string is not a list), to test the runtime's own check. */
+function notAList(value: unknown): Observable<string[]> {
   return value as Observable<string[]>;
 }
 
@@ -643,7 +640,7 @@ describe('mergeCompletedThen', () => {
         expectObservable(
           mergeCompletedThen(
             ['a'],
-            () => asFirstResult(new Set(['c', 'd'])),
+            () => new Set(['c', 'd']),
             (child: string) => stage2[child],
           ),
         ).toBe('-C(D|)');
@@ -652,7 +649,7 @@ describe('mergeCompletedThen', () => {
         expectObservable(
           mergeCompletedThen(
             ['a'],
-            () => asFirstResult('cd'),
+            () => notAList('cd'),
             (child: string) => stage2[child],
           ).pipe(recordError(caught)),
         ).toBe('#', undefined, expect.any(TypeError));

@@ -1,4 +1,4 @@
-import { map, Observable, of, range, Subject, takeUntil, tap, type ObservableInput } from 'rxjs';
+import { map, Observable, of, range, Subject, takeUntil, tap } from 'rxjs';
 import { mergeCompletedThen, type ThenCompletion, type ThenSettled } from '../src/index.js';
 import { delay, fakeFetch, record, rejectAfter, run, sleep, watchUnhandledRejections } from './support/async.js';
 
@@ -531,7 +531,7 @@ describe('mergeCompletedThen', () => {
       const rec = await run(
         mergeCompletedThen(
           ['p', 'l'],
-          (item) => asFirstResult(item === 'p' ? delay(5, new Set([1, 2])) : [3]),
+          (item) => (item === 'p' ? delay(5, new Set([1, 2])) : [3]),
           async (child) => child * 10,
           { emit: 'tagged' },
         ),
@@ -664,11 +664,3 @@ describe('mergeCompletedThen', () => {
     });
   });
 });
-
-/**
- * What `first` may return at run time (the list itself) beyond what its
- * declared type lets through today.
- */
-function asFirstResult<U>(value: Iterable<U> | Promise<Iterable<U>>): ObservableInput<Iterable<U>> {
-  return value as ObservableInput<Iterable<U>>;
-}

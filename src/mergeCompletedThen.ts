@@ -64,7 +64,11 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value', O = ob
  * ```
  *
  * - Output: stage-2 results in completion order; stage-1 results are not emitted.
- * - A stage-1 result that is not iterable is a failure of that item (`TypeError`).
+ * - `first` may give the list itself, a promise of it, or a stream of pages (an
+ *   Observable or async iterable of lists): each page's children start as it
+ *   arrives and `childIndex` counts on across pages. A page that is not a list
+ *   (or is a string) is a failure of that item (`TypeError`); a stream that ends
+ *   without any list is one too (`EmptyError`).
  * - `concurrency`: a number is one budget shared by both stages; `{ first, then }`
  *   caps each stage on its own. When a slot frees and both stages wait, stage 2
  *   goes first.
