@@ -519,6 +519,9 @@ export interface FanOutReport extends ScenarioReport {
   /** Children loaded by each way (they must be the same set). */
   gathered: string[];
   merged: string[];
+  /** Total ms of `mergeCompletedThen` over the same lists served a page (one child) at a time. */
+  pagedMs: number;
+  paged: string[];
 }
 
 interface Item {
@@ -593,26 +596,66 @@ export async function fanOutScenario(server: DemoServer, config: ScenarioConfig 
   await run.settle();
   const records2 = server.log.since(mark2);
 
+  // Way 3: the same lists as a paged listing, one child a page (each page a
+  // request of its share of the list's delay): a page's child starts as it arrives.
+  run.print();
+  run.print(`  c) mergeCompletedThen over a paged listing -- each page's children start as that page arrives:`);
+  const pageUrl = (it: Item, page: number) =>
+    run.url(`/items/${it.name}/children`, {
+      n: it.children,
+      per: 1,
+      page,
+      ms: run.ms(it.listMs / it.children),
+      tag: `page ${it.name} ${page}`,
+    });
+  async function* listing(it: Item, signal: AbortSignal): AsyncGenerator<string[]> {
+    for (let page: number | null = 0; page !== null;) {
+      const body: { ids: string[]; next: number | null } = await getJson(pageUrl(it, page), signal);
+      yield body.ids;
+      page = body.next;
+    }
+  }
+  const mark3 = server.log.mark();
+  const t3 = now();
+  const paged: string[] = [];
+  const paged$ = mergeCompletedThen(
+    items,
+    (it, _i, signal) => listing(it, signal),
+    (id, it, signal) => getJson<{ id: string }>(childUrl(it, id), signal),
+    { emit: 'tagged' },
+  );
+  const error3 = await drain(paged$, ({ value, completed }) => {
+    paged.push(value.id);
+    run.print(`    [${completed}/${total}] ${stamp(run.elapsed(t3))}  ${value.id}`);
+  });
+  const pagedMs = run.elapsed(t3);
+  if (error3 !== undefined) throw error3;
+  await run.settle();
+  const records3 = server.log.since(mark3);
+
   // Each item's list, then its children: the chain from one to the other shows.
+  const isList = (r: RequestRecord) => r.tag.startsWith('list ') || r.tag.startsWith('page ');
   const byItem = (records: readonly RequestRecord[]) =>
     items.flatMap((it) => [
-      ...records.filter((r) => r.tag === `list ${it.name}`),
+      ...records.filter((r) => r.tag === `list ${it.name}` || r.tag.startsWith(`page ${it.name} `)),
       ...records.filter((r) => r.tag.startsWith(`${it.name}-`)),
     ]);
-  const until = Math.max(gatherMs, mergeMs);
+  const until = Math.max(gatherMs, mergeMs, pagedMs);
   run.print();
   run.print(`  a) gather then fan out: ${ms(gatherMs)}`);
   // Children indented under their list; the line marks when the slowest list was in.
-  const label = (r: RequestRecord) => (r.tag.startsWith('list ') ? r.tag : `  ${r.tag}`);
+  const label = (r: RequestRecord) => (isList(r) ? r.tag : `  ${r.tag}`);
   const listsIn = (records: readonly RequestRecord[], t0: number) => [
     {
-      at: Math.max(...records.filter((r) => r.tag.startsWith('list ')).map((r) => r.end! - t0)),
+      at: Math.max(...records.filter(isList).map((r) => r.end! - t0)),
       label: 'all lists in',
     },
   ];
   run.timeline(byItem(records1), label, { until, marks: listsIn(records1, t1) }, t1);
   run.print(`  b) mergeCompletedThen: ${ms(mergeMs)}`);
   run.timeline(byItem(records2), label, { until, marks: listsIn(records2, t2) }, t2);
+  run.print(`  c) mergeCompletedThen over pages: ${ms(pagedMs)}`);
+  run.timeline(byItem(records3), label, { until, marks: listsIn(records3, t3) }, t3);
 
   const saved = gatherMs - mergeMs;
   run.print(
@@ -621,7 +664,23 @@ export async function fanOutScenario(server: DemoServer, config: ScenarioConfig 
   const sameSet = [...gathered].sort().join() === [...merged].sort().join() && merged.length === total;
   run.check(sameSet, `both ways loaded the same ${total} children`);
   run.check(mergeMs < gatherMs, `mergeCompletedThen finished first: ${ms(mergeMs)} < ${ms(gatherMs)}`);
-  return { ...run.report(gatherMs + mergeMs), gatherMs, mergeMs, gathered, merged };
+  // alpha's listing is the slow one: paged, its first child starts halfway through it.
+  const alphaPages = records3.filter((r) => r.tag.startsWith('page alpha '));
+  const alphaFirstChild = records3.find((r) => r.tag === 'alpha-1');
+  const pagedSameSet = [...paged].sort().join() === [...merged].sort().join() && paged.length === total;
+  run.check(
+    pagedSameSet && alphaFirstChild !== undefined && alphaFirstChild.start < Math.max(...alphaPages.map((r) => r.end!)),
+    `over pages, the same ${total} children; alpha-1 started before alpha's last page was in`,
+  );
+  return {
+    ...run.report(gatherMs + mergeMs + pagedMs),
+    gatherMs,
+    mergeMs,
+    gathered,
+    merged,
+    pagedMs,
+    paged,
+  };
 }
 
 /* ------------------------------------------------------------------ 7 */

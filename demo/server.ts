@@ -6,6 +6,8 @@
  *   GET /slow?ms=300                 200 {"tag","ms"} after 300 ms
  *   GET /status/503?ms=100           that status after 100 ms
  *   GET /items/alpha/children?n=3    200 ["alpha-1","alpha-2","alpha-3"]
+ *   GET /items/alpha/children?n=3&per=2&page=0
+ *                                    200 {"ids":["alpha-1","alpha-2"],"next":1} (a paged listing; last page: next null)
  *   GET /child/alpha-1?ms=200        200 {"id":"alpha-1",...}
  *   GET /reset?ms=150                drops the connection after 150 ms
  *
@@ -202,10 +204,11 @@ function respond(url: URL, req: IncomingMessage, res: ServerResponse, record: Re
   }
   if (head === 'items' && rest === 'children' && parts.length === 3) {
     const n = Math.min(Math.max(Number(url.searchParams.get('n')) || 0, 0), 100);
-    return send(
-      200,
-      Array.from({ length: n }, (_, k) => `${arg}-${k + 1}`),
-    );
+    const ids = Array.from({ length: n }, (_, k) => `${arg}-${k + 1}`);
+    const per = Math.max(Number(url.searchParams.get('per')) || 0, 0);
+    if (per === 0) return send(200, ids);
+    const page = Math.max(Number(url.searchParams.get('page')) || 0, 0);
+    return send(200, { ids: ids.slice(page * per, (page + 1) * per), next: (page + 1) * per < n ? page + 1 : null });
   }
   if (head === 'child' && parts.length === 2) return send(200, { id: arg, tag: record.tag, ms: record.delay });
   if (head === 'reset' && parts.length === 1) {

@@ -232,7 +232,8 @@ describe('lazily read collections', () => {
       createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const items = cold('x-y|', { x: 1, y: 2 });
         const itemsSubs = ' ^--!';
-        const expected = '  ----a-(b|)';
+        // Each item's list is a page at its stage 1's first frame: its child starts then.
+        const expected = '  ---a-(b|)';
         const run = mergeCompletedThen(
           items,
           (n) => cold('-l|', { l: [n * 10] }),

@@ -1,4 +1,4 @@
-import { forkJoin, merge, mergeMap, of, take, tap, type Observable } from 'rxjs';
+import { EmptyError, forkJoin, merge, mergeMap, of, take, tap, type Observable } from 'rxjs';
 import type { RunHelpers, TestScheduler } from 'rxjs/testing';
 import { mergeCompletedThen, type ThenSettled } from '../src/index.js';
 import { createTestScheduler, recordError, recordValues, type Caught } from './support/marbles.js';
@@ -34,6 +34,11 @@ function fanOutScenario({ cold }: RunHelpers) {
   const first = (item: string) => stage1[item];
   const then = (child: string) => stage2[child];
   return { stage1, stage2, first, then };
+}
+
+/** What the types rightly reject (a string is not a list), to test the runtime's own check. */
+function notAList(value: unknown): Observable<string[]> {
+  return value as Observable<string[]>;
 }
 
 /** Notes the frame at which a stream completes. */
@@ -198,7 +203,7 @@ describe('mergeCompletedThen', () => {
       const reason = (seen[1] as { reason: unknown }).reason;
       expect(reason).toBeInstanceOf(TypeError);
       expect((reason as TypeError).message).toBe(
-        'Expected `first` to give an iterable of children for `items[2]`, got `42` (number)',
+        'Expected `first` to give a list of children for `items[2]`, got `42` (number) as page 1 of its stream',
       );
     });
 
@@ -249,7 +254,7 @@ describe('mergeCompletedThen', () => {
       });
       expect(caught.error).toBeInstanceOf(TypeError);
       expect((caught.error as TypeError).message).toBe(
-        'Expected `first` to give an iterable of children for `items[0]`, got `42` (number)',
+        'Expected `first` to give a list of children for `items[0]`, got `42` (number) as page 1 of its stream',
       );
     });
 
@@ -314,6 +319,344 @@ describe('mergeCompletedThen', () => {
       });
       expect(firstCalls).toBe(1);
       expect(thenCalls).toBe(1);
+    });
+  });
+
+  describe('pages: first gives a stream of lists', () => {
+    it("starts each page's children as the page arrives, childIndex counting on across pages (emit: 'tagged')", () => {
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const a1 = cold(' -p---q---|', { p: ['c', 'd'], q: ['e'] });
+        const a1Subs = '  ^--------!';
+        const c = cold('   --(C|)');
+        const cSubs = '   -^-!';
+        const d = cold('   ------(D|)');
+        const dSubs = '   -^-----!';
+        const e = cold('       -(E|)');
+        const eSubs = '   -----^!';
+        // C and E are out before stage 1 has even finished; the output ends with it.
+        const expected = '---x--yz-|';
+
+        const stage2: Record<string, Cold<string>> = { c, d, e };
+        const result = mergeCompletedThen(
+          ['a'],
+          () => a1,
+          (child: string) => stage2[child],
+          { emit: 'tagged' },
+        );
+        expectObservable(result).toBe(expected, {
+          x: { value: 'C', item: 'a', itemIndex: 0, child: 'c', childIndex: 0, completed: 1, batch: 0 },
+          y: { value: 'E', item: 'a', itemIndex: 0, child: 'e', childIndex: 2, completed: 2, batch: 0 },
+          z: { value: 'D', item: 'a', itemIndex: 0, child: 'd', childIndex: 1, completed: 3, batch: 0 },
+        });
+        expectSubscriptions(a1.subscriptions).toBe(a1Subs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+        expectSubscriptions(d.subscriptions).toBe(dSubs);
+        expectSubscriptions(e.subscriptions).toBe(eSubs);
+      });
+    });
+
+    it('holds the stage-1 slot while paging, and gives every freed slot to waiting children first (shared budget)', () => {
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        // a pages [c, d] at 1 and [e] at 7 and ends at 10; b gives [f] at 2;
+        // x waits for a slot until no child is waiting (10), then gives [g].
+        const a1 = cold(' -p-----q--|', { p: ['c', 'd'], q: ['e'] });
+        const a1Subs = '  ^---------!';
+        const b1 = cold(' --(m|)', { m: ['f'] });
+        const b1Subs = '  ^-!';
+        const x1 = cold('           -(n|)', { n: ['g'] });
+        const x1Subs = '  ----------^!';
+        const c = cold('    --(C|)');
+        const cSubs = '   --^-!';
+        const d = cold('      --(D|)');
+        const dSubs = '   ----^-!';
+        const f = cold('        --(F|)');
+        const fSubs = '   ------^-!';
+        const e = cold('          ---(E|)');
+        const eSubs = '   --------^--!';
+        const g = cold('             -(G|)');
+        const gSubs = '   -----------^!';
+        const expected = '----C-D-F--E(G|)';
+
+        const stage1: Record<string, Cold<string[]>> = { a: a1, b: b1, x: x1 };
+        const stage2: Record<string, Cold<string>> = { c, d, e, f, g };
+        const result = mergeCompletedThen(
+          ['a', 'b', 'x'],
+          (item) => stage1[item],
+          (child: string) => stage2[child],
+          { concurrency: 2 },
+        );
+        expectObservable(result).toBe(expected);
+        expectSubscriptions(a1.subscriptions).toBe(a1Subs);
+        expectSubscriptions(b1.subscriptions).toBe(b1Subs);
+        expectSubscriptions(x1.subscriptions).toBe(x1Subs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+        expectSubscriptions(d.subscriptions).toBe(dSubs);
+        expectSubscriptions(e.subscriptions).toBe(eSubs);
+        expectSubscriptions(f.subscriptions).toBe(fSubs);
+        expectSubscriptions(g.subscriptions).toBe(gSubs);
+      });
+    });
+
+    it('holds a stage-1 slot of { first } until the page stream completes, while its children already run', () => {
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const a1 = cold(' -p---|', { p: ['c'] });
+        const a1Subs = '  ^----!';
+        const b1 = cold('      -(m|)', { m: ['d'] });
+        const b1Subs = '  -----^!';
+        const c = cold('   -(C|)');
+        const cSubs = '   -^!';
+        const d = cold('        -(D|)');
+        const dSubs = '   ------^!';
+        const expected = '--C----(D|)';
+
+        const stage1: Record<string, Cold<string[]>> = { a: a1, b: b1 };
+        const stage2: Record<string, Cold<string>> = { c, d };
+        const result = mergeCompletedThen(
+          ['a', 'b'],
+          (item) => stage1[item],
+          (child: string) => stage2[child],
+          { concurrency: { first: 1 } },
+        );
+        expectObservable(result).toBe(expected);
+        expectSubscriptions(a1.subscriptions).toBe(a1Subs);
+        expectSubscriptions(b1.subscriptions).toBe(b1Subs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+        expectSubscriptions(d.subscriptions).toBe(dSubs);
+      });
+    });
+
+    it('adds nothing for an empty page, and counts childIndex on past it', () => {
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const a1 = cold(' -p-q-r-|', { p: [] as string[], q: ['c'], r: [] as string[] });
+        const a1Subs = '  ^------!';
+        const c = cold('     -(C|)');
+        const cSubs = '   ---^!';
+        const expected = '----x--|';
+
+        const result = mergeCompletedThen(
+          ['a'],
+          () => a1,
+          () => c,
+          { emit: 'tagged' },
+        );
+        expectObservable(result).toBe(expected, {
+          x: { value: 'C', item: 'a', itemIndex: 0, child: 'c', childIndex: 0, completed: 1, batch: 0 },
+        });
+        expectSubscriptions(a1.subscriptions).toBe(a1Subs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+      });
+    });
+
+    it("lets the children of earlier pages run on when stage 1 fails after them, with the item's stage-1 record (emit: 'settled')", () => {
+      const boom = new Error('page 2 failed');
+      const signals: AbortSignal[] = [];
+      const seen: ThenSettled<string, string, string>[] = [];
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const a1 = cold(' -p--#', { p: ['c', 'd'] }, boom);
+        const a1Subs = '  ^---!';
+        const c = cold('   --(C|)');
+        const cSubs = '   -^-!';
+        const d = cold('   -----(D|)');
+        const dSubs = '   -^----!';
+        const expected = '---xy-(z|)';
+
+        const stage2: Record<string, Cold<string>> = { c, d };
+        const result = mergeCompletedThen(
+          ['a'],
+          () => a1,
+          (child: string, _item, signal) => (signals.push(signal), stage2[child]),
+          { emit: 'settled' },
+        );
+        // prettier-ignore
+        expectObservable(result.pipe(recordValues(seen))).toBe(expected, {
+          x: { status: 'fulfilled', value: 'C', stage: 2, item: 'a', itemIndex: 0, child: 'c', childIndex: 0, completed: 1, batch: 0 },
+          y: { status: 'rejected', reason: boom, stage: 1, item: 'a', itemIndex: 0, completed: 2, batch: 0 },
+          z: { status: 'fulfilled', value: 'D', stage: 2, item: 'a', itemIndex: 0, child: 'd', childIndex: 1, completed: 3, batch: 0 },
+        });
+        expectSubscriptions(a1.subscriptions).toBe(a1Subs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+        expectSubscriptions(d.subscriptions).toBe(dSubs);
+      });
+      expect((seen[1] as { reason: unknown }).reason).toBe(boom);
+      expect(signals.map((s) => s.aborted)).toEqual([false, false]);
+    });
+
+    it('fails fast when stage 1 fails after pages: every child and every other item torn down and aborted', () => {
+      const boom = new Error('page 2 failed');
+      const caught: Caught = {};
+      const signals: Record<string, AbortSignal> = {};
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const a1 = cold(' -p--#', { p: ['c', 'd'] }, boom);
+        const a1Subs = '  ^---!';
+        const b1 = cold(' -q------|', { q: ['e'] });
+        const b1Subs = '  ^---!';
+        const c = cold('   --(C|)');
+        const cSubs = '   -^-!';
+        const d = cold('   -----(D|)');
+        const dSubs = '   -^--!';
+        const e = cold('   ------(E|)');
+        const eSubs = '   -^--!';
+        const expected = '---C#';
+
+        const stage1: Record<string, Cold<string[]>> = { a: a1, b: b1 };
+        const stage2: Record<string, Cold<string>> = { c, d, e };
+        const result = mergeCompletedThen(
+          ['a', 'b'],
+          (item, _i, signal) => ((signals[item] = signal), stage1[item]),
+          (child: string, _item, signal) => ((signals[child] = signal), stage2[child]),
+        );
+        expectObservable(result.pipe(recordError(caught))).toBe(expected, undefined, boom);
+        expectSubscriptions(a1.subscriptions).toBe(a1Subs);
+        expectSubscriptions(b1.subscriptions).toBe(b1Subs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+        expectSubscriptions(d.subscriptions).toBe(dSubs);
+        expectSubscriptions(e.subscriptions).toBe(eSubs);
+      });
+      expect(caught.error).toBe(boom);
+      // a failed and c finished on their own: never aborted.
+      const aborted = Object.fromEntries(Object.entries(signals).map(([key, s]) => [key, s.aborted]));
+      expect(aborted).toEqual({ a: false, b: true, c: false, d: true, e: true });
+    });
+
+    it('tears a paging stage 1 and its children down on unsubscribe, aborting their signals', () => {
+      const signals: Record<string, AbortSignal> = {};
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const a1 = cold(' -p-------q|', { p: ['c'], q: ['d'] });
+        const a1Subs = '  ^---!';
+        const c = cold('   ------(C|)');
+        const cSubs = '   -^--!';
+        const d = cold('  -(D|)');
+        const unsub = '   ----!';
+
+        const stage2: Record<string, Cold<string>> = { c, d };
+        const result = mergeCompletedThen(
+          ['a'],
+          (item, _i, signal) => ((signals[item] = signal), a1),
+          (child: string, _item, signal) => ((signals[child] = signal), stage2[child]),
+        );
+        expectObservable(result, unsub).toBe('');
+        expectSubscriptions(a1.subscriptions).toBe(a1Subs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+        expectSubscriptions(d.subscriptions).toBe([]);
+      });
+      expect(Object.keys(signals)).toEqual(['a', 'c']);
+      expect(signals.a.aborted).toBe(true);
+      expect(signals.c.aborted).toBe(true);
+    });
+
+    it("fails an item whose page stream completes without any list with rxjs's EmptyError (emit: 'settled')", () => {
+      const seen: ThenSettled<string, string, string>[] = [];
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const a1 = cold<string[]>(' ---|');
+        const a1Subs = '  ^--!';
+        const b1 = cold(' -(m|)', { m: ['c'] });
+        const c = cold('   -(C|)');
+        const expected = '--x(y|)';
+
+        const stage1: Record<string, Cold<string[]>> = { a: a1, b: b1 };
+        const result = mergeCompletedThen(
+          ['a', 'b'],
+          (item) => stage1[item],
+          () => c,
+          { emit: 'settled' },
+        );
+        // prettier-ignore
+        expectObservable(result.pipe(recordValues(seen))).toBe(expected, {
+          x: { status: 'fulfilled', value: 'C', stage: 2, item: 'b', itemIndex: 1, child: 'c', childIndex: 0, completed: 1, batch: 0 },
+          y: { status: 'rejected', reason: expect.any(EmptyError), stage: 1, item: 'a', itemIndex: 0, completed: 2, batch: 0 },
+        });
+        expectSubscriptions(a1.subscriptions).toBe(a1Subs);
+      });
+      expect((seen[1] as { reason: unknown }).reason).toBeInstanceOf(EmptyError);
+    });
+
+    it("fails an item with a TypeError for a page that is a string, tearing its stage 1 down while earlier children run on (emit: 'settled')", () => {
+      const seen: ThenSettled<string, string, string>[] = [];
+      let firstSignal: AbortSignal | undefined;
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const a1 = cold(' -p-q----|', { p: ['c'], q: 'oops' as unknown as string[] });
+        const a1Subs = '  ^--!';
+        const c = cold('   ----(C|)');
+        const cSubs = '   -^---!';
+        const expected = '---x-(y|)';
+
+        const result = mergeCompletedThen(
+          ['a'],
+          (_item, _i, signal) => ((firstSignal = signal), a1),
+          () => c,
+          { emit: 'settled' },
+        );
+        // prettier-ignore
+        expectObservable(result.pipe(recordValues(seen))).toBe(expected, {
+          x: { status: 'rejected', reason: expect.any(TypeError), stage: 1, item: 'a', itemIndex: 0, completed: 1, batch: 0 },
+          y: { status: 'fulfilled', value: 'C', stage: 2, item: 'a', itemIndex: 0, child: 'c', childIndex: 0, completed: 2, batch: 0 },
+        });
+        expectSubscriptions(a1.subscriptions).toBe(a1Subs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+      });
+      const reason = (seen[0] as { reason: unknown }).reason as TypeError;
+      expect(reason).toBeInstanceOf(TypeError);
+      expect(reason.message).toBe(
+        "Expected `first` to give a list of children for `items[0]`, got a string ('oops') as page 2 of its stream",
+      );
+      // Its pages were no longer wanted: torn down like an expired input, its signal aborted with the reason.
+      expect(firstSignal?.aborted).toBe(true);
+      expect(firstSignal?.reason).toBe(reason);
+    });
+
+    it('fails fast on a page that is no list: the output errors and the children of earlier pages are torn down', () => {
+      const caught: Caught = {};
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const a1 = cold(' -p-q----|', { p: ['c'], q: 42 as unknown as string[] });
+        const a1Subs = '  ^--!';
+        const c = cold('   ----(C|)');
+        const cSubs = '   -^-!';
+        const expected = '---#';
+
+        const result = mergeCompletedThen(
+          ['a'],
+          () => a1,
+          () => c,
+        );
+        expectObservable(result.pipe(recordError(caught))).toBe(expected, undefined, expect.any(TypeError));
+        expectSubscriptions(a1.subscriptions).toBe(a1Subs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+      });
+      expect(caught.error).toBeInstanceOf(TypeError);
+      expect((caught.error as TypeError).message).toBe(
+        'Expected `first` to give a list of children for `items[0]`, got `42` (number) as page 2 of its stream',
+      );
+    });
+
+    it('takes the list itself, read whole, and fails an item whose first returns a string', () => {
+      const caught: Caught = {};
+      createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const c = cold('  -(C|)');
+        const cSubs = '   ^!';
+        const d = cold('  --(D|)');
+        const dSubs = '   ^-!';
+        const stage2: Record<string, Cold<string>> = { c, d };
+        // A list of two children (here a Set), not two pages.
+        expectObservable(
+          mergeCompletedThen(
+            ['a'],
+            () => new Set(['c', 'd']),
+            (child: string) => stage2[child],
+          ),
+        ).toBe('-C(D|)');
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+        expectSubscriptions(d.subscriptions).toBe(dSubs);
+        expectObservable(
+          mergeCompletedThen(
+            ['a'],
+            () => notAList('cd'),
+            (child: string) => stage2[child],
+          ).pipe(recordError(caught)),
+        ).toBe('#', undefined, expect.any(TypeError));
+      });
+      expect((caught.error as TypeError).message).toBe(
+        "Expected `first` to return a list of children, a promise of one or a stream of lists for `items[0]`, got a string ('cd')",
+      );
     });
   });
 

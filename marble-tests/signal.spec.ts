@@ -72,6 +72,7 @@ describe('the signal option', () => {
       expectObservable(asCompleted([e], { signal })).toBe('-#');
       expectObservable(asCompletedWithTimeout([a], { total: 5, signal })).toBe('--(a|)');
       expectObservable(firstCompleted([a], { signal })).toBe('--(a|)');
+      // The child starts with the page at frame 1, before stage 1 completes.
       expectObservable(
         mergeCompletedThen(
           [1],
@@ -79,7 +80,7 @@ describe('the signal option', () => {
           (child) => child,
           { signal },
         ),
-      ).toBe('----(a|)');
+      ).toBe('---(a|)');
       expectObservable(asCompleted([a], { signal }), '-!').toBe('');
     });
     expect(getEventListeners(signal, 'abort')).toHaveLength(0);

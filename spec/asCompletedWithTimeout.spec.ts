@@ -56,6 +56,20 @@ describe('AsCompletedTimeoutError', () => {
     expect(error.message).toMatch(/\b2\b.*\(of 3\).*50 ms/);
   });
 
+  it('counts what was read when a lazy collection has no size yet (total undefined)', async () => {
+    function* lazy() {
+      for (let i = 0; i < 5; i++) yield delay(1000, i);
+    }
+    const { error } = await run(asCompletedWithTimeout(lazy(), { total: 20, concurrency: 2 }));
+    const info = infoOf(error);
+    expect(info).toMatchObject({ scope: 'total', total: undefined, completed: 0, pending: [0, 1] });
+    expect((error as Error).message).toBe(
+      '2 input(s) read but unfinished after 20 ms (the collection was still being read)',
+    );
+    const each = new AsCompletedTimeoutError({ ...info, scope: 'each', index: 1 });
+    expect(each.message).toBe('Input 1 (of a collection still being read) unfinished after its limit of 20 ms');
+  });
+
   const someInfo: AsCompletedTimeoutInfo = {
     scope: 'total',
     timeout: 1,

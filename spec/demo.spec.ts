@@ -162,6 +162,17 @@ describe('demo scenarios', () => {
     expect(report.merged).toHaveLength(7);
     // By design of the delays: 1200 + 900 against max(1200 + 100, 150 + 900, 500 + 450).
     expect(report.mergeMs).toBeLessThan(report.gatherMs * 0.85);
+    // The same lists as a paged listing: the same children, and alpha's first
+    // child asked for before alpha's last page was in.
+    expect([...report.paged].sort()).toEqual([...report.gathered].sort());
+    const alphaPages = report.requests.filter((r) => r.tag.startsWith('page alpha '));
+    expect(alphaPages.map((r) => r.path)).toEqual([
+      expect.stringContaining('per=1&page=0'),
+      expect.stringContaining('per=1&page=1'),
+    ]);
+    const alpha1 = report.requests.filter((r) => r.tag === 'alpha-1');
+    expect(alpha1).toHaveLength(3);
+    expect(alpha1[2].start).toBeLessThan(alphaPages[1].end!);
     expectChecksHold(report);
   });
 });

@@ -326,7 +326,7 @@ describe('firstCompleted over keyed collections, and `emit`', () => {
 
   it("'tagged' over an array has no key", async () => {
     const b = delay(1, 'b');
-    const rec = await run(firstCompleted([delay(50, 'a'), b], { emit: 'tagged' } as never) as Observable<unknown>);
+    const rec = await run(firstCompleted([delay(50, 'a'), b], { emit: 'tagged' }));
     expect(rec.values).toStrictEqual([{ value: 'b', index: 1, input: b }]);
   });
 

@@ -1,4 +1,4 @@
-import { of, Subject } from 'rxjs';
+import { map, Observable, of, range, Subject, takeUntil, tap } from 'rxjs';
 import { mergeCompletedThen, type ThenCompletion, type ThenSettled } from '../src/index.js';
 import { delay, fakeFetch, record, rejectAfter, run, sleep, watchUnhandledRejections } from './support/async.js';
 
@@ -388,6 +388,251 @@ describe('mergeCompletedThen', () => {
       expect(rec.completed).toBe(false);
       await rec.done;
       expect(rec).toMatchObject({ values: ['x'], completed: true });
+    });
+  });
+
+  describe('pages: first gives a stream of lists', () => {
+    let watch: ReturnType<typeof watchUnhandledRejections>;
+    beforeEach(() => (watch = watchUnhandledRejections()));
+    afterEach(() => watch.stop());
+
+    /** A paginated listing: three pages of two ids, each page a request that honours `signal`. */
+    function listing(log: string[], ended: string[]) {
+      return async function* pages(item: string, signal: AbortSignal): AsyncGenerator<number[]> {
+        try {
+          for (let cursor: number | undefined = 0; cursor !== undefined;) {
+            log.push(`page ${item}${cursor}`);
+            const page: { ids: number[]; next: number | undefined } = await fakeFetch(signal, 30, {
+              ids: [cursor * 2, cursor * 2 + 1],
+              next: cursor < 2 ? cursor + 1 : undefined,
+            });
+            yield page.ids;
+            cursor = page.next;
+          }
+        } finally {
+          ended.push(item);
+        }
+      };
+    }
+
+    it("starts each page's children while the next page is fetched, childIndex counting on (an async generator)", async () => {
+      const log: string[] = [];
+      const ended: string[] = [];
+      const firstSignals: AbortSignal[] = [];
+      const pages = listing(log, ended);
+      const rec = await run(
+        mergeCompletedThen(
+          ['a'],
+          (item, _i, signal) => (firstSignals.push(signal), pages(item, signal)),
+          (id, _item, signal) => {
+            log.push(`then ${id}`);
+            return fakeFetch(signal, 5, id * 10);
+          },
+          { emit: 'tagged' },
+        ).pipe(tap(({ value }) => log.push(`got ${value}`))),
+      );
+      expect(rec.completed).toBe(true);
+      // Page 1 is requested the moment page 0's children have started; their
+      // results are in before page 1 is.
+      expect(log).toEqual([
+        'page a0',
+        'then 0',
+        'then 1',
+        'page a1',
+        'got 0',
+        'got 10',
+        'then 2',
+        'then 3',
+        'page a2',
+        'got 20',
+        'got 30',
+        'then 4',
+        'then 5',
+        'got 40',
+        'got 50',
+      ]);
+      expect(rec.values.map(({ child, childIndex, completed }) => [child, childIndex, completed])).toEqual([
+        [0, 0, 1],
+        [1, 1, 2],
+        [2, 2, 3],
+        [3, 3, 4],
+        [4, 4, 5],
+        [5, 5, 6],
+      ]);
+      expect(ended).toEqual(['a']);
+      expect(firstSignals[0].aborted).toBe(false);
+    });
+
+    it('closes the page generator and aborts its signal and its children on unsubscribe while paging', async () => {
+      const log: string[] = [];
+      const ended: string[] = [];
+      const signals: AbortSignal[] = [];
+      const pages = listing(log, ended);
+      const rec = record(
+        mergeCompletedThen(
+          ['a'],
+          (item, _i, signal) => (signals.push(signal), pages(item, signal)),
+          (id, _item, signal) => (signals.push(signal), fakeFetch(signal, 200, id)),
+        ),
+      );
+      await sleep(45);
+      // Page 0 is in (its two children run), page 1 is being fetched.
+      expect(log).toEqual(['page a0', 'page a1']);
+      rec.subscription.unsubscribe();
+      expect(signals.map((s) => s.aborted)).toEqual([true, true, true]);
+      await sleep(10);
+      // The aborted request rejected the pending `next()`: the generator's `finally` ran.
+      expect(ended).toEqual(['a']);
+      expect(log).toEqual(['page a0', 'page a1']);
+      expect(watch.seen).toEqual([]);
+    });
+
+    it("lets the children of earlier pages finish when a later page fails, with the item's stage-1 record (emit: 'settled')", async () => {
+      const boom = new Error('page 1 failed');
+      async function* pages(): AsyncGenerator<string[]> {
+        yield ['x', 'y'];
+        await delay(5);
+        throw boom;
+      }
+      const rec = await run(
+        mergeCompletedThen(['a'], pages, (child, _item, signal) => fakeFetch(signal, 30, child.toUpperCase()), {
+          emit: 'settled',
+        }),
+      );
+      expect(rec.completed).toBe(true);
+      expect(rec.values).toEqual([
+        { status: 'rejected', reason: boom, stage: 1, item: 'a', itemIndex: 0, completed: 1, batch: 0 },
+        {
+          status: 'fulfilled',
+          value: 'X',
+          stage: 2,
+          item: 'a',
+          itemIndex: 0,
+          child: 'x',
+          childIndex: 0,
+          completed: 2,
+          batch: 0,
+        },
+        {
+          status: 'fulfilled',
+          value: 'Y',
+          stage: 2,
+          item: 'a',
+          itemIndex: 0,
+          child: 'y',
+          childIndex: 1,
+          completed: 3,
+          batch: 0,
+        },
+      ]);
+    });
+
+    it('takes a promise of a list, and the list itself, as one list', async () => {
+      const rec = await run(
+        mergeCompletedThen(
+          ['p', 'l'],
+          (item) => (item === 'p' ? delay(5, new Set([1, 2])) : [3]),
+          async (child) => child * 10,
+          { emit: 'tagged' },
+        ),
+      );
+      expect(rec.values.map(({ item, childIndex, value }) => [item, childIndex, value])).toEqual([
+        ['l', 0, 30],
+        ['p', 0, 10],
+        ['p', 1, 20],
+      ]);
+    });
+
+    it('runs a page of 1e5 synchronous children at concurrency 1, and 1e5 synchronous pages, without overflowing the stack', () => {
+      const ids = Array.from({ length: 100_000 }, (_, i) => i);
+      const big = record(
+        mergeCompletedThen(
+          ['a'],
+          () => of(ids),
+          (id) => of(id),
+          { concurrency: 1 },
+        ),
+      );
+      expect(big.completed).toBe(true);
+      expect(big.values).toHaveLength(100_000);
+      expect(big.values[99_999]).toBe(99_999);
+
+      for (const concurrency of [1, Infinity]) {
+        const many = record(
+          mergeCompletedThen(
+            ['a'],
+            () => range(0, 100_000).pipe(map((i) => [i])),
+            (id) => of(id),
+            { concurrency, emit: 'tagged' },
+          ),
+        );
+        expect(many.completed).toBe(true);
+        expect(many.values).toHaveLength(100_000);
+        expect(many.values.every((r, k) => r.child === k && r.childIndex === k)).toBe(true);
+      }
+    });
+
+    it("takes the next page from inside the consumer's next, 1e4 times over, in order and without stack growth", () => {
+      const N = 10_000;
+      const pages = new Subject<number[]>();
+      const seen: Array<[number, number]> = [];
+      let completed = false;
+      mergeCompletedThen(
+        ['a'],
+        () => pages,
+        (id) => of(id),
+        { emit: 'tagged' },
+      ).subscribe({
+        next: ({ value, childIndex }) => {
+          seen.push([value, childIndex]);
+          // Each result asks for the next page while the engine is still delivering.
+          if (value + 1 < N) pages.next([value + 1]);
+          else pages.complete();
+        },
+        complete: () => (completed = true),
+      });
+      pages.next([0]);
+      expect(completed).toBe(true);
+      expect(seen).toHaveLength(N);
+      expect(seen.every(([value, childIndex], k) => value === k && childIndex === k)).toBe(true);
+    });
+
+    it("reads no further page once a child's finalizer has unsubscribed the output during a page's delivery", async () => {
+      let pagesRead = 0;
+      let thenCalls = 0;
+      let firstSignal: AbortSignal | undefined;
+      const stop = new Subject<void>();
+      // Pages delivered together, after stage 1 has started (pages delivered
+      // while it starts wait for its start to end before their children start).
+      const pages = new Observable<number[]>((subscriber) => {
+        const timer = setTimeout(() => {
+          for (let i = 0; i < 1000 && !subscriber.closed; i++) {
+            pagesRead++;
+            subscriber.next([i, i]);
+          }
+          subscriber.complete();
+        });
+        return () => clearTimeout(timer);
+      });
+      const rec = await run(
+        mergeCompletedThen(
+          ['a'],
+          (_item, _i, signal) => ((firstSignal = signal), pages),
+          (id) => {
+            thenCalls++;
+            return new Observable<number>((subscriber) => {
+              subscriber.next(id);
+              subscriber.complete();
+              return () => stop.next();
+            });
+          },
+        ).pipe(takeUntil(stop)),
+      );
+      // Child 0's outcome is out before its finalizer runs; then everything stops.
+      expect(rec).toMatchObject({ values: [0], completed: true });
+      expect(pagesRead).toBe(1);
+      expect(thenCalls).toBe(1);
+      expect(firstSignal?.aborted).toBe(true);
     });
   });
 

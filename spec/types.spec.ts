@@ -26,11 +26,14 @@ import {
   type CompletionFactory,
   type CompletionInput,
   type CompletionObservable,
+  type CompletionOperator,
   type CompletionValueOf,
   type EmitMode,
   type Emitted,
   type EmittedFrom,
+  type FirstCompletion,
   type InputOf,
+  type KeyedOrigin,
   type LazyOrigin,
   type Settled,
   type SizedOrigin,
@@ -70,6 +73,8 @@ declare function fetchJson(url: string, signal: AbortSignal): Promise<unknown>;
 declare const batches$: Observable<Promise<User>[]>;
 declare const pairs$: Observable<readonly [Promise<User>, Observable<Item>]>;
 declare const maybe: Promise<User | null>[];
+declare const stopSignal: AbortSignal;
+declare function idPagesOf(): Observable<number[]>;
 
 /** A record from an array or a Set: any position, the collection's size known. */
 type InArray<T, I = Promise<T>> = Completion<T, SizedOrigin<I>>;
@@ -325,6 +330,42 @@ function optionsInVariables(): void {
   expectTypeOf(asCompletedWithTimeout([num], deadline)).toEqualTypeOf<CompletionObservable<InArray<number>>>();
   const perInput = { each: 50, concurrency: 8, emit: 'settled' } satisfies AsCompletedTimeoutConfig;
   expectTypeOf(asCompletedWithTimeout([num], perInput)).toEqualTypeOf<CompletionObservable<SettledInArray<number>>>();
+  const firstTaggedOptions = { emit: 'tagged', concurrency: 2 } as const;
+  expectTypeOf(firstCompleted([num], firstTaggedOptions)).toEqualTypeOf<
+    CompletionObservable<FirstCompletion<number, SizedOrigin<Promise<number>>>>
+  >();
+  const fanOutOptions = { concurrency: { first: 2, then: 8 }, emit: 'tagged' } as const;
+  expectTypeOf(
+    mergeCompletedThen(
+      ['a'],
+      (a) => [a.length],
+      (n) => of(n > 0),
+      fanOutOptions,
+    ),
+  ).toEqualTypeOf<CompletionObservable<ThenCompletion<string, number, boolean>>>();
+  // A variable typed with the wide config union is accepted (its mode is open until run time).
+  const anyConfig: AsCompletedTimeoutConfig = { each: 5 };
+  expectTypeOf(asCompletedWithTimeout([num], anyConfig)).toEqualTypeOf<
+    CompletionObservable<number | InArray<number> | SettledInArray<number>>
+  >();
+  // Optional keys of another operator's options are let through (they may be absent).
+  const shared: { concurrency: number; total?: number } = { concurrency: 2 };
+  expectTypeOf(asCompleted([num], shared)).toEqualTypeOf<CompletionObservable<number>>();
+  // Unknown keys are rejected in variables too, where TypeScript can see them.
+  const typo = { concurency: 4 };
+  // @ts-expect-error Types of property 'concurency' are incompatible: 'number' is not assignable to 'never'
+  asCompleted([num], typo);
+  const timeoutTypo = { total: 100, eech: 5 } as const;
+  // @ts-expect-error an unknown key in a timeout config held in a variable
+  asCompletedWithTimeout([num], timeoutTypo);
+  const fanOutTypo = { emit: 'tagged', concurrent: 2 } as const;
+  mergeCompletedThen(
+    ['a'],
+    (a) => [a],
+    (c) => of(c),
+    // @ts-expect-error an unknown key in mergeCompletedThen's options held in a variable
+    fanOutTypo,
+  );
   const typedConfig: AsCompletedTimeoutConfig<'settled'> = { total: 5, emit: 'settled' };
   expectTypeOf(of([num]).pipe(asCompletedWithTimeout(typedConfig))).toEqualTypeOf<Observable<SettledInArray<number>>>();
 }
@@ -540,6 +581,268 @@ function fanOut(): void {
   expectTypeOf(of(['ann']).pipe(details)).toEqualTypeOf<Observable<Order>>();
 }
 
+function records(): void {
+  const user = getUser();
+  const orders = getOrders();
+  // A record (an object literal) discriminates by `key`, in 'tagged' and 'settled'.
+  expectTypeOf(asCompleted({ user, orders }, { emit: 'tagged' })).toEqualTypeOf<
+    CompletionObservable<
+      | Completion<User, KeyedOrigin<Promise<User>, 'user'>>
+      | Completion<Order[], KeyedOrigin<Promise<Order[]>, 'orders'>>
+    >
+  >();
+  asCompleted({ user: getUser(), orders: getOrders() }, { emit: 'tagged' }).subscribe((r) => {
+    expectTypeOf(r.total).toEqualTypeOf<number>();
+    expectTypeOf(r.index).toEqualTypeOf<number>();
+    if (r.key === 'user') expectTypeOf(r.value).toEqualTypeOf<User>();
+    else expectTypeOf(r.value).toEqualTypeOf<Order[]>();
+  });
+  asCompleted({ user, orders }, { emit: 'settled' }).subscribe((r) => {
+    if (r.status === 'rejected') expectTypeOf(r.key).toEqualTypeOf<'user' | 'orders'>();
+    else if (r.key === 'orders') expectTypeOf(r.value).toEqualTypeOf<Order[]>();
+    else expectTypeOf(r.value).toEqualTypeOf<User>();
+  });
+  // 'value': the union of the values.
+  expectTypeOf(asCompleted({ user, orders })).toEqualTypeOf<CompletionObservable<User | Order[]>>();
+  // Angular: the forkJoin({ ... }) shape, HttpClient Observables and a factory.
+  asCompleted(
+    { profile: http.get<User>('/api/me'), items: http.get<Item[]>('/api/items'), ping: () => of(true) },
+    { concurrency: 2, emit: 'tagged' },
+  ).subscribe((r) => {
+    switch (r.key) {
+      case 'profile':
+        expectTypeOf(r.value).toEqualTypeOf<User>();
+        expectTypeOf(r.input).toEqualTypeOf<Observable<User>>();
+        break;
+      case 'items':
+        expectTypeOf(r.value).toEqualTypeOf<Item[]>();
+        break;
+      case 'ping':
+        expectTypeOf(r.value).toEqualTypeOf<boolean>();
+    }
+  });
+  // Factories in a record get their AbortSignal typed, and `.then` chains keep their result.
+  expectTypeOf(
+    asCompleted({
+      name: (signal: AbortSignal) => fetchUser(1, signal).then((u) => u.name),
+      count: (signal) => fetchJson('/count', signal).then((j) => j as number),
+    }),
+  ).toEqualTypeOf<CompletionObservable<string | number>>();
+  // A type alias is a record; so is a Record<string, ...> (key: string).
+  type Dashboard = { user: Promise<User>; orders: Observable<Order[]> };
+  const dashboard: Dashboard = { user, orders: of([]) };
+  asCompleted(dashboard, { emit: 'tagged' }).subscribe((r) => {
+    if (r.key === 'orders') expectTypeOf(r.value).toEqualTypeOf<Order[]>();
+  });
+  const byName: Record<string, Promise<User>> = { ann: user };
+  expectTypeOf(asCompleted(byName, { emit: 'tagged' })).toEqualTypeOf<
+    CompletionObservable<Completion<User, KeyedOrigin<Promise<User>, string>>>
+  >();
+  // Records through asCompletedWithTimeout, firstCompleted and the pipeable form.
+  asCompletedWithTimeout({ user, orders }, { total: 500, emit: 'settled' }).subscribe((r) => {
+    if (r.key === 'user' && r.status === 'fulfilled') expectTypeOf(r.value).toEqualTypeOf<User>();
+  });
+  expectTypeOf(firstCompleted({ user, orders })).toEqualTypeOf<CompletionObservable<User | Order[]>>();
+  of({ user, orders })
+    .pipe(asCompleted({ emit: 'tagged' }))
+    .subscribe((r) => {
+      if (r.key === 'user') expectTypeOf(r.value).toEqualTypeOf<User>();
+    });
+  // A record with an option's name as a key goes in the two-argument form.
+  expectTypeOf(asCompleted({ emit: user, signal: orders }, {})).toEqualTypeOf<CompletionObservable<User | Order[]>>();
+  // A lone object is the pipeable form's options when it is empty or has an option key.
+  expectTypeOf(asCompleted({})).toEqualTypeOf<CompletionOperator<'value'>>();
+  expectTypeOf(asCompleted({ concurrency: 4 })).toEqualTypeOf<CompletionOperator<'value'>>();
+  expectTypeOf(asCompleted({ signal: new AbortController().signal, emit: 'settled' })).toEqualTypeOf<
+    CompletionOperator<'settled'>
+  >();
+}
+
+function maps(): void {
+  const byId = new Map<number, Promise<User>>([[1, getUser()]]);
+  // A Map gives `key: K` and the result of its values (no per-key types in TypeScript).
+  expectTypeOf(asCompleted(byId)).toEqualTypeOf<CompletionObservable<User>>();
+  expectTypeOf(asCompleted(byId, { emit: 'tagged' })).toEqualTypeOf<
+    CompletionObservable<Completion<User, KeyedOrigin<Promise<User>, number>>>
+  >();
+  asCompleted(byId, { emit: 'settled' }).subscribe((r) => {
+    expectTypeOf(r.key).toEqualTypeOf<number>();
+    expectTypeOf(r.total).toEqualTypeOf<number>();
+    if (r.status === 'fulfilled') expectTypeOf(r.value).toEqualTypeOf<User>();
+  });
+  const mixed = new Map<string, Promise<User> | Observable<Item>>();
+  expectTypeOf(asCompletedWithTimeout(mixed, 100)).toEqualTypeOf<CompletionObservable<User | Item>>();
+  expectTypeOf(firstCompleted(mixed, { predicate: isUser })).toEqualTypeOf<CompletionObservable<User>>();
+  // `map.values()` is a lazy iterable: no key, `total` unknown until the end.
+  asCompleted(byId.values(), { emit: 'tagged' }).subscribe((r) => {
+    expectTypeOf(r.total).toEqualTypeOf<number | undefined>();
+    expectTypeOf(r).not.toHaveProperty('key');
+  });
+  // A ReadonlyMap of factories.
+  const jobs: ReadonlyMap<string, CompletionFactory<Item>> = new Map();
+  expectTypeOf(of(jobs).pipe(asCompleted({ emit: 'tagged' }))).toEqualTypeOf<
+    Observable<Completion<Item, KeyedOrigin<CompletionFactory<Item>, string>>>
+  >();
+}
+
+function keyedMapper(): void {
+  // The mapper form over a record: the item is the value, `input` the item, `key` typed.
+  asCompleted({ ann: 1, bob: 2 }, (id, _i, signal) => fetchUser(id, signal), { emit: 'tagged' }).subscribe((r) => {
+    expectTypeOf(r.value).toEqualTypeOf<User>();
+    expectTypeOf(r.input).toEqualTypeOf<number>();
+    expectTypeOf(r.key).toEqualTypeOf<'ann' | 'bob'>();
+    expectTypeOf(r.total).toEqualTypeOf<number>();
+  });
+  // ... and over a Map: the item is the Map's value, `key` its key.
+  const urls = new Map<number, string>([[1, '/a']]);
+  expectTypeOf(asCompleted(urls, (url, _i, signal) => fetchJson(url, signal), { emit: 'settled' })).toEqualTypeOf<
+    CompletionObservable<Settled<unknown, KeyedOrigin<string, number>>>
+  >();
+  expectTypeOf(asCompletedWithTimeout(urls, (url) => http.get<Item>(url), { each: 100 })).toEqualTypeOf<
+    CompletionObservable<Item>
+  >();
+  expectTypeOf(firstCompleted(urls, (url) => http.get<Item>(url), { emit: 'tagged' })).toEqualTypeOf<
+    CompletionObservable<FirstCompletion<Item, KeyedOrigin<string, number>>>
+  >();
+}
+
+function firstTagged(): void {
+  // emit: 'tagged' says which input won: { value, index, input, key? }.
+  expectTypeOf(firstCompleted([num], { emit: 'tagged' })).toEqualTypeOf<
+    CompletionObservable<FirstCompletion<number, SizedOrigin<Promise<number>>>>
+  >();
+  firstCompleted([num, str$], { emit: 'tagged' }).subscribe((r) => {
+    expectTypeOf(r.value).toEqualTypeOf<number | string>();
+    expectTypeOf(r.index).toEqualTypeOf<number>();
+    expectTypeOf(r.input).toEqualTypeOf<Promise<number> | Observable<string>>();
+    expectTypeOf(r).not.toHaveProperty('total');
+  });
+  // A tuple narrows by index; a record by key.
+  firstCompleted([getUser(), getOrders()] as const, { emit: 'tagged' }).subscribe((r) => {
+    if (r.index === 0) expectTypeOf(r.value).toEqualTypeOf<User>();
+    else expectTypeOf(r.value).toEqualTypeOf<Order[]>();
+  });
+  firstCompleted({ primary: http.get<Item>('/a'), mirror: http.get<Item>('/b') }, { emit: 'tagged' }).subscribe((r) => {
+    expectTypeOf(r.key).toEqualTypeOf<'primary' | 'mirror'>();
+    expectTypeOf(r.value).toEqualTypeOf<Item>();
+  });
+  // A type guard narrows `value` in both modes; in a tuple only the positions it can come from remain.
+  expectTypeOf(firstCompleted([getUser(), getOrders()] as const, { predicate: isUser })).toEqualTypeOf<
+    CompletionObservable<User>
+  >();
+  expectTypeOf(firstCompleted([getUser(), getOrders()] as const, { predicate: isUser, emit: 'tagged' })).toEqualTypeOf<
+    CompletionObservable<FirstCompletion<User, SizedOrigin<Promise<User>, 0>>>
+  >();
+  firstCompleted(maybe, { predicate: (v): v is User => v !== null, emit: 'tagged' }).subscribe((r) => {
+    expectTypeOf(r.value).toEqualTypeOf<User>();
+  });
+  // Pipeable: made beforehand, and with a predicate typed from the source.
+  const winner = firstCompleted({ emit: 'tagged' });
+  expectTypeOf(batches$.pipe(winner)).toEqualTypeOf<Observable<FirstCompletion<User, SizedOrigin<Promise<User>>>>>();
+  expectTypeOf(
+    of([getUser(), getOrders()]).pipe(
+      firstCompleted({
+        predicate: (v) => {
+          expectTypeOf(v).toEqualTypeOf<User | Order[]>();
+          return isUser(v);
+        },
+        emit: 'tagged',
+      }),
+    ),
+    // TypeScript (5.5+) infers `v is User` from the body: a guard, so it narrows.
+  ).toEqualTypeOf<Observable<FirstCompletion<User, SizedOrigin<Promise<User> | Promise<Order[]>>>>>();
+  expectTypeOf(
+    idPagesOf().pipe(firstCompleted((id: number) => fetchUser(id, stopSignal), { emit: 'tagged' })),
+  ).toEqualTypeOf<Observable<FirstCompletion<User, LazyOrigin<number>>>>();
+}
+
+function pages(): void {
+  // Stage 1 may return the list itself, a promise of it, or a stream of pages; `U` is inferred in each case.
+  expectTypeOf(
+    mergeCompletedThen(
+      ['a'],
+      (item) => [item.length, item.length * 2],
+      (n) => of(n > 1),
+    ),
+  ).toEqualTypeOf<CompletionObservable<boolean>>();
+  expectTypeOf(
+    mergeCompletedThen(
+      ['a'],
+      (item) => new Set([item]),
+      (s) => of(s.toUpperCase()),
+    ),
+  ).toEqualTypeOf<CompletionObservable<string>>();
+  // Pages as an Observable (a paginated listing), typed stages in 'tagged'.
+  expectTypeOf(
+    mergeCompletedThen(
+      ['shelf-1'],
+      (shelf) => http.get<number[]>(`/api/shelves/${shelf}?page=1`),
+      (id) => http.get<Item>(`/api/items/${id}`),
+      { emit: 'tagged' },
+    ),
+  ).toEqualTypeOf<CompletionObservable<ThenCompletion<string, number, Item>>>();
+  expectTypeOf(
+    mergeCompletedThen(
+      [1, 2],
+      (page) => of([`${page}-a`], [`${page}-b`]),
+      (name, page) => Promise.resolve({ name, page }),
+      { emit: 'settled' },
+    ),
+  ).toEqualTypeOf<CompletionObservable<ThenSettled<number, string, { name: string; page: number }>>>();
+  // Pages from an async generator, dates as children.
+  async function* months(year: number) {
+    yield await Promise.resolve([new Date(year, 0), new Date(year, 1)]);
+  }
+  expectTypeOf(
+    mergeCompletedThen(
+      [2024],
+      (year) => months(year),
+      (month) => of(month.getMonth()),
+    ),
+  ).toEqualTypeOf<CompletionObservable<number>>();
+  // Pipeable, pages too.
+  expectTypeOf(
+    of(['a']).pipe(
+      mergeCompletedThen(
+        (item: string) => of([item], [item + item]),
+        (child) => of(child.length),
+      ),
+    ),
+  ).toEqualTypeOf<Observable<number>>();
+}
+
+async function forAwait(): Promise<void> {
+  // `for await` types each record exactly.
+  for await (const user of asCompleted([getUser()])) expectTypeOf(user).toEqualTypeOf<User>();
+  for await (const r of asCompleted([getUser(), getOrders()] as const, { emit: 'tagged' })) {
+    if (r.index === 0) expectTypeOf(r.value).toEqualTypeOf<User>();
+    else expectTypeOf(r.value).toEqualTypeOf<Order[]>();
+  }
+  for await (const r of asCompleted({ user: getUser(), orders: getOrders() }, { emit: 'settled' })) {
+    if (r.status === 'fulfilled' && r.key === 'user') expectTypeOf(r.value).toEqualTypeOf<User>();
+  }
+  async function* idsFrom() {
+    yield await Promise.resolve(1);
+  }
+  for await (const r of asCompleted(idsFrom(), (id, _i, signal) => fetchUser(id, signal), {
+    concurrency: 8,
+    emit: 'settled',
+  })) {
+    expectTypeOf(r.total).toEqualTypeOf<number | undefined>();
+    expectTypeOf(r.input).toEqualTypeOf<number>();
+  }
+  for await (const r of asCompletedWithTimeout(ids, (id) => http.get<Item>(`/i/${id}`), { total: 100, emit: 'tagged' }))
+    expectTypeOf(r.total).toEqualTypeOf<number>();
+  for await (const winner of firstCompleted([str$, num])) expectTypeOf(winner).toEqualTypeOf<string | number>();
+  for await (const r of mergeCompletedThen(
+    ['a'],
+    (a) => [a],
+    (c) => of(c.length),
+    { emit: 'tagged' },
+  ))
+    expectTypeOf(r.value).toEqualTypeOf<number>();
+}
+
 function helperTypes(): void {
   expectTypeOf<Emitted<number, 'value'>>().toEqualTypeOf<number>();
   expectTypeOf<Emitted<number, 'tagged'>>().toEqualTypeOf<Completion<number>>();
@@ -560,10 +863,22 @@ function rejections(): void {
   asCompleted('abc');
   // @ts-expect-error a single promise is not a collection
   asCompleted(num);
-  // @ts-expect-error a record is not a collection (yet)
-  asCompleted({ user: getUser() });
-  // @ts-expect-error a Map is read as [key, value] pairs today: not accepted
-  asCompleted(new Map([['a', getUser()]]));
+  interface Pair {
+    user: Promise<User>;
+  }
+  const pair: Pair = { user: getUser() };
+  // @ts-expect-error an interface has no index signature: type the record with a type alias
+  asCompleted(pair);
+  // @ts-expect-error a record's values must be inputs
+  asCompleted({ user: getUser(), retries: 3 }, {});
+  // @ts-expect-error a Map's values must be inputs
+  asCompleted(new Map([['a', 'text']]));
+  // @ts-expect-error a lone object with a misspelt option is neither options nor a record
+  asCompleted({ concurency: 4 });
+  // @ts-expect-error ... in the timeout operator too
+  asCompletedWithTimeout({ totl: 100 });
+  // @ts-expect-error `{ predicate }` is always firstCompleted's options: a predicate is a function
+  firstCompleted({ predicate: getUser() });
   // @ts-expect-error an Observable of numbers is not a collection of inputs
   asCompleted(of(1, 2));
   // @ts-expect-error nor is an async iterable of strings
@@ -602,8 +917,8 @@ function rejections(): void {
   asCompletedWithTimeout([num], { totl: 5 });
   // @ts-expect-error a string is not a collection
   asCompletedWithTimeout('abc', 5);
-  // @ts-expect-error firstCompleted has no emit option (yet)
-  firstCompleted([num], { emit: 'tagged' });
+  // @ts-expect-error firstCompleted skips failures: no 'settled' mode
+  firstCompleted([num], { emit: 'settled' });
   // @ts-expect-error the predicate gets the input's value type
   firstCompleted([num], { predicate: (value: string) => value.length > 0 });
   const children = (item: string) => of([item.length]);
@@ -612,6 +927,10 @@ function rejections(): void {
   mergeCompletedThen('ab', children, echo);
   // @ts-expect-error stage 1 must give an iterable of children
   mergeCompletedThen(['a'], () => Promise.resolve(1), echo);
+  // @ts-expect-error pages must be lists too
+  mergeCompletedThen(['a'], () => of(1, 2), echo);
+  // @ts-expect-error unknown option (a typo)
+  mergeCompletedThen(['a'], children, echo, { emitt: 'tagged' });
   // @ts-expect-error stage 1 must not give a string (text, not children)
   mergeCompletedThen(['a'], (item: string) => Promise.resolve(item), echo);
   // @ts-expect-error then gets the children's type
@@ -624,7 +943,23 @@ function rejections(): void {
   const wrong: Observable<number> = asCompleted([num], { emit: 'tagged' });
   void wrong;
 }
-void [resultTypes, tuples, optionsInVariables, pipeable, withTimeout, first, fanOut, helperTypes, rejections];
+void [
+  resultTypes,
+  tuples,
+  optionsInVariables,
+  pipeable,
+  withTimeout,
+  first,
+  fanOut,
+  records,
+  maps,
+  keyedMapper,
+  firstTagged,
+  pages,
+  forAwait,
+  helperTypes,
+  rejections,
+];
 
 describe('types', () => {
   it('type-check: this file has no errors, and a wrong expectation would be an error', () => {
@@ -648,5 +983,51 @@ describe('types', () => {
     expect(messages(self)).toEqual([]);
     expect(messages('(global)')).toEqual([]);
     expect(diagnostics.filter((d) => d.file === control).map((d) => d.line)).toEqual([5, 6, 7, 8, 9]);
+  }, 60_000);
+
+  it('type-check: what the runtime rejects fails with a message that names the mistake', () => {
+    const self = path.resolve(__filename).replace(/\\/g, '/');
+    const file = path.join(path.dirname(self), '__types_messages__.ts').replace(/\\/g, '/');
+    const cases: [string, string][] = [
+      [
+        "asCompleted('abc');",
+        "Argument of type 'string' is not assignable to parameter of type 'CompletionCollection'",
+      ],
+      [
+        'asCompletedWithTimeout(xs, {});',
+        "Argument of type '{}' is not assignable to parameter of type 'number | Date |",
+      ],
+      [
+        "asCompletedWithTimeout(xs, { each: 5, onTimeout: 'complete' });",
+        "Property 'total' is missing in type '{ each: number; onTimeout: \"complete\"; }'",
+      ],
+      ['asCompleted(xs, typo);', "Types of property 'concurency' are incompatible"],
+      [
+        "firstCompleted(xs, { emit: 'settled' });",
+        `Type '"settled"' is not assignable to type 'FirstEmitMode | undefined'`,
+      ],
+      ['asCompleted(pair);', "Index signature for type 'string' is missing in type 'Pair'"],
+      ['asCompleted({ a: 1 });', "Type 'number' is not assignable to type 'CollectionElement'"],
+    ];
+    const head = [
+      "import { asCompleted, asCompletedWithTimeout, firstCompleted } from '../src/index.js';",
+      'declare const xs: Promise<number>[];',
+      'const typo = { concurency: 4 };',
+      'interface Pair { a: Promise<number> }',
+      'declare const pair: Pair;',
+    ];
+    const diagnostics = typeCheck([], { [file]: [...head, ...cases.map(([code]) => code)].join('\n') });
+    const byLine = (line: number) =>
+      diagnostics
+        .filter((d) => d.file === file && d.line === line)
+        .map((d) => d.message)
+        .join('\n');
+    cases.forEach(([code, message], i) => {
+      expect({ code, message: byLine(head.length + i + 1) }).toEqual({
+        code,
+        message: expect.stringContaining(message),
+      });
+    });
+    expect(diagnostics.filter((d) => d.file === file && d.line <= head.length)).toEqual([]);
   }, 60_000);
 });

@@ -6,8 +6,8 @@ export interface AsCompletedTimeoutInfo {
   readonly scope: 'total' | 'each';
   /** The limit in ms (for a `Date` deadline: ms from the start to that date). */
   readonly timeout: number;
-  /** Inputs in the collection. */
-  readonly total: number;
+  /** Inputs in the collection; `undefined` for a lazy collection whose end was not yet read. */
+  readonly total: number | undefined;
   /** Records emitted for the collection before the timeout. */
   readonly completed: number;
   /** Indices started but unfinished when the deadline fired. */
@@ -71,7 +71,13 @@ export class AsCompletedTimeoutError extends Error {
 function timeoutMessage(info: AsCompletedTimeoutInfo): string {
   if (info.scope === 'each') {
     const key = 'key' in info ? `, key ${describeKey(info.key)}` : '';
-    return `Input ${info.index} (of ${info.total}${key}) unfinished after its limit of ${info.timeout} ms`;
+    const of = info.total === undefined ? 'of a collection still being read' : `of ${info.total}`;
+    return `Input ${info.index} (${of}${key}) unfinished after its limit of ${info.timeout} ms`;
+  }
+  // A lazy collection's size is not known yet: count what was read and not finished.
+  if (info.total === undefined) {
+    const unfinished = info.pending.length + info.queued.length;
+    return `${unfinished} input(s) read but unfinished after ${info.timeout} ms (the collection was still being read)`;
   }
   const unfinished = info.total - info.completed;
   return `${unfinished} (of ${info.total}) inputs unfinished after ${info.timeout} ms`;

@@ -12,8 +12,10 @@ import type {
   EmittedFrom,
   ItemCollection,
   ItemOf,
+  KnownKeysOnly,
   LazyOrigin,
   MappedOrigin,
+  MapperCollection,
   ProjectFn,
   ValidCollection,
 } from './types.js';
@@ -60,13 +62,13 @@ import type {
  * ```
  *
  * @see {@link asCompletedWithTimeout} for deadlines, {@link firstCompleted} for the first winner.
- * @param inputs The collection: an array or `Set` (read whole), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param inputs The collection: an array, `Set`, record (a plain object) or `Map` (read whole; records and Maps give each record its `key`), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements (a record's or Map's values) are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
  * @param options `concurrency` (default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of results (`'value'`), {@link Completion} records (`'tagged'`) or {@link Settled} records (`'settled'`).
  */
-export function asCompleted<C extends CompletionCollection, E extends EmitMode = 'value'>(
+export function asCompleted<C extends CompletionCollection, E extends EmitMode = 'value', O = object>(
   inputs: ValidCollection<C>,
-  options?: AsCompletedOptions<E>,
+  options?: AsCompletedOptions<E> & KnownKeysOnly<O, AsCompletedOptions>,
 ): CompletionObservable<EmittedFrom<C, E>>;
 
 /**
@@ -103,20 +105,21 @@ export function asCompleted<C extends CompletionCollection, E extends EmitMode =
  * // 2 Ada
  * ```
  *
- * @param items The items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
+ * @param items The items: an array, `Set`, record or `Map` (read whole; a record's or Map's values are the items, their keys the records' `key`), or a generator, async iterable or Observable (read lazily).
  * @param project `(item, index, signal)` → the item's input (a promise or any `ObservableInput`).
  * @param options `concurrency` (default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of results, or records whose `input` is the item.
  */
 export function asCompleted<
-  C extends ItemCollection<unknown>,
-  O extends ObservableInput<unknown>,
+  C extends MapperCollection,
+  P extends ObservableInput<unknown>,
   E extends EmitMode = 'value',
+  O = object,
 >(
   items: C,
-  project: ProjectFn<ItemOf<C>, O>,
-  options?: AsCompletedOptions<E>,
-): CompletionObservable<Emitted<ObservedValueOf<O>, E, MappedOrigin<C>>>;
+  project: ProjectFn<ItemOf<C>, P>,
+  options?: AsCompletedOptions<E> & KnownKeysOnly<O, AsCompletedOptions>,
+): CompletionObservable<Emitted<ObservedValueOf<P>, E, MappedOrigin<C>>>;
 
 /**
  * Turns a source of collections of items into the results of `project` for
@@ -148,10 +151,10 @@ export function asCompleted<
  * @param options `concurrency` (default `Infinity`, shared by all batches) and `emit` (default `'value'`).
  * @returns An operator from collections of items to their results.
  */
-export function asCompleted<T, O extends ObservableInput<unknown>, E extends EmitMode = 'value'>(
-  project: ProjectFn<T, O>,
-  options?: AsCompletedOptions<E>,
-): OperatorFunction<ItemCollection<T>, Emitted<ObservedValueOf<O>, E, LazyOrigin<T>>>;
+export function asCompleted<T, P extends ObservableInput<unknown>, E extends EmitMode = 'value', O = object>(
+  project: ProjectFn<T, P>,
+  options?: AsCompletedOptions<E> & KnownKeysOnly<O, AsCompletedOptions>,
+): OperatorFunction<ItemCollection<T>, Emitted<ObservedValueOf<P>, E, LazyOrigin<T>>>;
 
 /**
  * Turns a source of collections into the results of each collection's inputs in
@@ -191,7 +194,9 @@ export function asCompleted<T, O extends ObservableInput<unknown>, E extends Emi
  * @param options `concurrency` (default `Infinity`, shared by all batches) and `emit` (default `'value'`).
  * @returns An operator from collections of inputs to their results.
  */
-export function asCompleted<E extends EmitMode = 'value'>(options?: AsCompletedOptions<E>): CompletionOperator<E>;
+export function asCompleted<E extends EmitMode = 'value', O = object>(
+  options?: AsCompletedOptions<E> & KnownKeysOnly<O, AsCompletedOptions>,
+): CompletionOperator<E>;
 
 export function asCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
   if (typeof args[0] === 'function') return runBatches(mapped(asCompletedPlan(args[1]), args[0]));

@@ -12,9 +12,12 @@ import type {
   EmittedFrom,
   ItemCollection,
   ItemOf,
+  KnownKeysOnly,
   LazyOrigin,
   MappedOrigin,
+  MapperCollection,
   ProjectFn,
+  TimeoutConfigKeys,
   ValidCollection,
 } from './types.js';
 
@@ -65,13 +68,13 @@ import type {
  * ```
  *
  * @see {@link AsCompletedTimeoutError}
- * @param inputs The collection: an array or `Set` (read whole), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param inputs The collection: an array, `Set`, record (a plain object) or `Map` (read whole; records and Maps give each record its `key`), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements (a record's or Map's values) are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
  * @param timeout Milliseconds (or a `Date`) for `total`, or `{ total?, each?, onTimeout?, scheduler?, concurrency?, emit? }`.
  * @returns An Observable of results, {@link Completion} or {@link Settled} records by `emit`.
  */
-export function asCompletedWithTimeout<C extends CompletionCollection, E extends EmitMode = 'value'>(
+export function asCompletedWithTimeout<C extends CompletionCollection, E extends EmitMode = 'value', O = object>(
   inputs: ValidCollection<C>,
-  timeout: number | Date | AsCompletedTimeoutConfig<E>,
+  timeout: number | Date | (AsCompletedTimeoutConfig<E> & KnownKeysOnly<O, TimeoutConfigKeys>),
 ): CompletionObservable<EmittedFrom<C, E>>;
 
 /**
@@ -98,20 +101,21 @@ export function asCompletedWithTimeout<C extends CompletionCollection, E extends
  * // /a rejected
  * ```
  *
- * @param items The items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
+ * @param items The items: an array, `Set`, record or `Map` (read whole; a record's or Map's values are the items, their keys the records' `key`), or a generator, async iterable or Observable (read lazily).
  * @param project `(item, index, signal)` → the item's input.
  * @param timeout Milliseconds (or a `Date`) for `total`, or the config object.
  * @returns An Observable of results, or records whose `input` is the item.
  */
 export function asCompletedWithTimeout<
-  C extends ItemCollection<unknown>,
-  O extends ObservableInput<unknown>,
+  C extends MapperCollection,
+  P extends ObservableInput<unknown>,
   E extends EmitMode = 'value',
+  O = object,
 >(
   items: C,
-  project: ProjectFn<ItemOf<C>, O>,
-  timeout: number | Date | AsCompletedTimeoutConfig<E>,
-): CompletionObservable<Emitted<ObservedValueOf<O>, E, MappedOrigin<C>>>;
+  project: ProjectFn<ItemOf<C>, P>,
+  timeout: number | Date | (AsCompletedTimeoutConfig<E> & KnownKeysOnly<O, TimeoutConfigKeys>),
+): CompletionObservable<Emitted<ObservedValueOf<P>, E, MappedOrigin<C>>>;
 
 /**
  * The pipeable mapper form of {@link asCompletedWithTimeout}: each source value
@@ -139,10 +143,10 @@ export function asCompletedWithTimeout<
  * @param timeout Milliseconds (or a `Date`) for `total`, or the config object.
  * @returns An operator from collections of items to their results.
  */
-export function asCompletedWithTimeout<T, O extends ObservableInput<unknown>, E extends EmitMode = 'value'>(
-  project: ProjectFn<T, O>,
-  timeout: number | Date | AsCompletedTimeoutConfig<E>,
-): OperatorFunction<ItemCollection<T>, Emitted<ObservedValueOf<O>, E, LazyOrigin<T>>>;
+export function asCompletedWithTimeout<T, P extends ObservableInput<unknown>, E extends EmitMode = 'value', O = object>(
+  project: ProjectFn<T, P>,
+  timeout: number | Date | (AsCompletedTimeoutConfig<E> & KnownKeysOnly<O, TimeoutConfigKeys>),
+): OperatorFunction<ItemCollection<T>, Emitted<ObservedValueOf<P>, E, LazyOrigin<T>>>;
 
 /**
  * Turns a source of collections into each collection's results as they finish,
@@ -179,8 +183,8 @@ export function asCompletedWithTimeout<T, O extends ObservableInput<unknown>, E 
  * @param timeout Milliseconds (or a `Date`) for `total`, or the config object.
  * @returns An operator from collections of inputs to their results.
  */
-export function asCompletedWithTimeout<E extends EmitMode = 'value'>(
-  timeout: number | Date | AsCompletedTimeoutConfig<E>,
+export function asCompletedWithTimeout<E extends EmitMode = 'value', O = object>(
+  timeout: number | Date | (AsCompletedTimeoutConfig<E> & KnownKeysOnly<O, TimeoutConfigKeys>),
 ): CompletionOperator<E>;
 
 export function asCompletedWithTimeout(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {

@@ -3,13 +3,20 @@ import { isPipeableCall, runBatches, runCollection } from './internal/run.js';
 import { FIRST_OPTIONS, firstPlan, mapped } from './internal/plans.js';
 import { assertCollection } from './internal/validate.js';
 import type {
-  CompletionObservable,
   CollectionValueOf,
   CompletionCollection,
+  CompletionObservable,
+  FirstCompletedCollection,
   FirstCompletedOperator,
   FirstCompletedOptions,
+  FirstCompletion,
+  FirstEmitMode,
+  FirstEmittedFrom,
   ItemCollection,
   ItemOf,
+  LazyOrigin,
+  MappedOrigin,
+  MapperCollection,
   ProjectFn,
   ValidCollection,
 } from './types.js';
@@ -49,14 +56,18 @@ import type {
  * ```
  *
  * @see {@link asCompleted}
- * @param inputs The collection: an array or `Set` (read whole), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
- * @param options `concurrency` (default `Infinity`) and `predicate` (default: any fulfilled result wins; a type guard narrows the output).
- * @returns An Observable of exactly one value, or an `AggregateError`.
+ * @param inputs The collection: an array, `Set`, record (a plain object) or `Map` (read whole; records and Maps give each record its `key`), or a generator, async iterable or Observable of inputs (read lazily, one element each time an input can start). Its elements (a record's or Map's values) are promises, `ObservableInput`s or `(signal) => ObservableInput` factories.
+ * @param options `concurrency` (default `Infinity`), `predicate` (default: any fulfilled result wins; a type guard narrows the output) and `emit` (`'value'`, the default, or `'tagged'`: `{ value, index, input, key? }`, which input won).
+ * @returns An Observable of exactly one value (or tagged winner), or an `AggregateError`.
  */
-export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
+export function firstCompleted<
+  C extends FirstCompletedCollection,
+  R extends CollectionValueOf<C> = CollectionValueOf<C>,
+  E extends FirstEmitMode = 'value',
+>(
   inputs: ValidCollection<C>,
-  options?: FirstCompletedOptions<CollectionValueOf<C>, R>,
-): CompletionObservable<R>;
+  options?: FirstCompletedOptions<CollectionValueOf<C>, R, E>,
+): CompletionObservable<FirstEmittedFrom<C, E, R>>;
 
 /**
  * The mapper form of {@link firstCompleted}: each item's input is
@@ -82,20 +93,21 @@ export function firstCompleted<C extends CompletionCollection, R extends Collect
  * // 1256
  * ```
  *
- * @param items The items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
+ * @param items The items: an array, `Set`, record or `Map` (read whole; a record's or Map's values are the items, their keys the records' `key`), or a generator, async iterable or Observable (read lazily).
  * @param project `(item, index, signal)` → the item's input.
- * @param options `concurrency` and `predicate`, as in the plain creation form.
+ * @param options `concurrency`, `predicate` and `emit`, as in the plain creation form.
  * @returns An Observable of the winner.
  */
 export function firstCompleted<
-  C extends ItemCollection<unknown>,
-  O extends ObservableInput<unknown>,
-  R extends ObservedValueOf<O> = ObservedValueOf<O>,
+  C extends MapperCollection,
+  P extends ObservableInput<unknown>,
+  R extends ObservedValueOf<P> = ObservedValueOf<P>,
+  E extends FirstEmitMode = 'value',
 >(
   items: C,
-  project: ProjectFn<ItemOf<C>, O>,
-  options?: FirstCompletedOptions<ObservedValueOf<O>, R>,
-): CompletionObservable<R>;
+  project: ProjectFn<ItemOf<C>, P>,
+  options?: FirstCompletedOptions<ObservedValueOf<P>, R, E>,
+): CompletionObservable<E extends 'tagged' ? FirstCompletion<R, MappedOrigin<C>> : R>;
 
 /**
  * The pipeable mapper form of {@link firstCompleted}: per collection of items
@@ -121,17 +133,18 @@ export function firstCompleted<
  * ```
  *
  * @param project `(item, index, signal)` → the item's input.
- * @param options `concurrency` and `predicate`.
+ * @param options `concurrency`, `predicate` and `emit`.
  * @returns An operator from collections of items to one winner per collection.
  */
 export function firstCompleted<
   T,
-  O extends ObservableInput<unknown>,
-  R extends ObservedValueOf<O> = ObservedValueOf<O>,
+  P extends ObservableInput<unknown>,
+  R extends ObservedValueOf<P> = ObservedValueOf<P>,
+  E extends FirstEmitMode = 'value',
 >(
-  project: ProjectFn<T, O>,
-  options?: FirstCompletedOptions<ObservedValueOf<O>, R>,
-): OperatorFunction<ItemCollection<T>, R>;
+  project: ProjectFn<T, P>,
+  options?: FirstCompletedOptions<ObservedValueOf<P>, R, E>,
+): OperatorFunction<ItemCollection<T>, E extends 'tagged' ? FirstCompletion<R, LazyOrigin<T>> : R>;
 
 /**
  * For each collection from the source, emits the first fulfilled result and
@@ -165,14 +178,15 @@ export function firstCompleted<
  * // 12
  * ```
  *
- * @param options `concurrency` (default `Infinity`, shared by all collections).
+ * @param options `concurrency` (default `Infinity`, shared by all collections) and `emit` (`'value'` or `'tagged'`).
  * @returns An operator from collections of inputs to one winner per collection.
  */
-export function firstCompleted(options?: {
+export function firstCompleted<E extends FirstEmitMode = 'value'>(options?: {
   concurrency?: number;
+  emit?: E;
   predicate?: undefined;
   signal?: AbortSignal;
-}): FirstCompletedOperator;
+}): FirstCompletedOperator<E>;
 
 /**
  * For each collection from the source, emits the first result that is fulfilled
@@ -206,12 +220,14 @@ export function firstCompleted(options?: {
  * // { id: 'k1', ... }
  * ```
  *
- * @param options `concurrency` (default `Infinity`, shared) and `predicate` (a type guard narrows the output).
+ * @param options `concurrency` (default `Infinity`, shared), `predicate` (a type guard narrows the output) and `emit` (`'value'` or `'tagged'`).
  * @returns An operator from collections of inputs to one winner per collection.
  */
-export function firstCompleted<C extends CompletionCollection, R extends CollectionValueOf<C> = CollectionValueOf<C>>(
-  options: FirstCompletedOptions<CollectionValueOf<C>, R>,
-): OperatorFunction<C, R>;
+export function firstCompleted<
+  C extends CompletionCollection,
+  R extends CollectionValueOf<C> = CollectionValueOf<C>,
+  E extends FirstEmitMode = 'value',
+>(options: FirstCompletedOptions<CollectionValueOf<C>, R, E>): OperatorFunction<C, FirstEmittedFrom<C, E, R>>;
 
 export function firstCompleted(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {
   if (typeof args[0] === 'function') return runBatches(mapped(firstPlan(args[1]), args[0]));

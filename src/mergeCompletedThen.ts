@@ -6,7 +6,9 @@ import type {
   CompletionObservable,
   EmitMode,
   ItemCollection,
+  KnownKeysOnly,
   MergeCompletedThenOptions,
+  StageOneResult,
   ThenEmitted,
 } from './types.js';
 
@@ -34,15 +36,15 @@ import type {
  * // 3
  * ```
  *
- * @param first `(item, index, signal)` → an `ObservableInput` of the item's list of children.
+ * @param first `(item, index, signal)` → the item's list of children, a promise of it, or a stream of pages (an Observable or async iterable of lists).
  * @param then `(child, item, signal)` → an `ObservableInput` of the stage-2 result.
  * @param options `concurrency` and `emit`, as in the creation form.
  * @returns An operator from collections of items to stage-2 results.
  */
-export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
-  first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U> & object>,
+export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value', O = object>(
+  first: (item: T, index: number, signal: AbortSignal) => StageOneResult<U>,
   then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
-  options?: MergeCompletedThenOptions<E>,
+  options?: MergeCompletedThenOptions<E> & KnownKeysOnly<O, MergeCompletedThenOptions>,
 ): OperatorFunction<ItemCollection<T>, ThenEmitted<T, U, R, E>>;
 
 /**
@@ -62,7 +64,11 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
  * ```
  *
  * - Output: stage-2 results in completion order; stage-1 results are not emitted.
- * - A stage-1 result that is not iterable is a failure of that item (`TypeError`).
+ * - `first` may give the list itself, a promise of it, or a stream of pages (an
+ *   Observable or async iterable of lists): each page's children start as it
+ *   arrives and `childIndex` counts on across pages. A page that is not a list
+ *   (or is a string) is a failure of that item (`TypeError`); a stream that ends
+ *   without any list is one too (`EmptyError`).
  * - `concurrency`: a number is one budget shared by both stages; `{ first, then }`
  *   caps each stage on its own. When a slot frees and both stages wait, stage 2
  *   goes first.
@@ -89,16 +95,16 @@ export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
  *
  * @see {@link asCompleted}
  * @param items The stage-1 items: an array or `Set` (read whole), or a generator, async iterable or Observable (read lazily).
- * @param first `(item, index, signal)` → an `ObservableInput` of the item's list of children.
+ * @param first `(item, index, signal)` → the item's list of children, a promise of it, or a stream of pages (an Observable or async iterable of lists).
  * @param then `(child, item, signal)` → an `ObservableInput` of the stage-2 result.
  * @param options `concurrency` (number or `{ first, then }`, default `Infinity`) and `emit` (default `'value'`).
  * @returns An Observable of stage-2 results (or records, by `emit`).
  */
-export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value'>(
+export function mergeCompletedThen<T, U, R, E extends EmitMode = 'value', O = object>(
   items: ItemCollection<T>,
-  first: (item: T, index: number, signal: AbortSignal) => ObservableInput<Iterable<U> & object>,
+  first: (item: T, index: number, signal: AbortSignal) => StageOneResult<U>,
   then: (child: U, item: T, signal: AbortSignal) => ObservableInput<R>,
-  options?: MergeCompletedThenOptions<E>,
+  options?: MergeCompletedThenOptions<E> & KnownKeysOnly<O, MergeCompletedThenOptions>,
 ): CompletionObservable<ThenEmitted<T, U, R, E>>;
 
 export function mergeCompletedThen(...args: unknown[]): Observable<unknown> | OperatorFunction<never, unknown> {

@@ -1,4 +1,4 @@
-import type { Observable, ObservableInput, ObservedValueOf, SchedulerLike } from 'rxjs';
+import type { InteropObservable, Observable, ObservableInput, ObservedValueOf, SchedulerLike } from 'rxjs';
 
 /* What the creation forms return */
 
@@ -37,9 +37,10 @@ export type AnyCompletionInput = CompletionInput<unknown> & object;
 
 /**
  * What the operators take as a collection, before its elements are checked: an
- * array (or tuple), a `Set` or any other `Iterable` of objects and functions,
- * an `AsyncIterable` of them, or an `Observable` of them. Not a string, which
- * is iterable but is text.
+ * array (or tuple), a `Set`, a `Map` or any other `Iterable` of objects and
+ * functions, an `AsyncIterable` of them, an `Observable` of them, or a record
+ * (a plain object, {@link RecordCollection}). Not a string, which is iterable
+ * but is text.
  *
  * Deliberately loose: it is what TypeScript reads an inline collection against,
  * and anything stricter (such as `Iterable<CompletionInput<unknown>>`) would make
@@ -47,26 +48,52 @@ export type AnyCompletionInput = CompletionInput<unknown> & object;
  * instead of its result. The elements are checked by {@link ValidCollection}.
  */
 export type CompletionCollection =
-  (Iterable<CollectionElement> & object) | AsyncIterable<CollectionElement> | Observable<CollectionElement>;
+  | (Iterable<CollectionElement> & object)
+  | AsyncIterable<CollectionElement>
+  | Observable<CollectionElement>
+  | RecordCollection;
+
+/**
+ * A record collection: a plain object whose values are the inputs, read whole
+ * (own enumerable string keys, in order); every record carries its `key`. An
+ * object literal or a type alias fits; an `interface` does not (it has no index
+ * signature: use a type alias). As in rxjs's `forkJoin({ user, orders })`.
+ */
+export type RecordCollection = { readonly [key: string]: CollectionElement };
 
 /** What a collection's elements are before they are checked: objects and functions. */
 export type CollectionElement = object | ((signal: AbortSignal) => unknown);
 
 /**
- * `C` when every element is an input ({@link AnyCompletionInput}); otherwise a
- * type that `C` does not fit, so the call does not compile and the message
- * names the element that is not an input. A `Map` does not fit either: it is
- * read as `[key, value]` pairs today; keyed collections (`key` on every record)
- * come in a later version.
+ * `C` when every element is an input ({@link AnyCompletionInput}): each element
+ * of an iterable, async iterable or Observable, each value of a `Map` or of a
+ * record. Otherwise a type that `C` does not fit, so the call does not compile
+ * and the message names the element that is not an input. An empty object
+ * literal is not a record here: alone, `op({})` is the pipeable form with its
+ * options, as at run time.
  */
 export type ValidCollection<C> = C &
   SameKind<C, InputOf<C> & AnyCompletionInput> &
-  (C extends ReadonlyMap<unknown, unknown>
-    ? {
-        /** Never there: the compiler's message shows this key. */
-        'Pass [...map.values()]: Map collections are not supported yet': never;
-      }
-    : unknown);
+  (C extends ReadonlyMap<infer K, infer I>
+    ? ReadonlyMap<K, I & AnyCompletionInput>
+    : C extends Iterable<unknown> | AsyncIterable<unknown> | Observable<unknown>
+      ? unknown
+      : [keyof C] extends [never]
+        ? never
+        : { readonly [K in keyof C]: C[K] & AnyCompletionInput });
+
+/**
+ * The collections `firstCompleted` takes: those of {@link CompletionCollection},
+ * but no record with a `predicate` key, so that `firstCompleted({ predicate })`
+ * is always the options of the pipeable form and the predicate's parameter is
+ * typed from the source.
+ */
+export type FirstCompletedCollection =
+  | Exclude<CompletionCollection, RecordCollection>
+  | (RecordCollection & {
+      /** An option name: `{ predicate }` is options, not a record. */
+      readonly predicate?: never;
+    });
 
 /**
  * The items of {@link mergeCompletedThen}: an array or `Set` (read whole), any
@@ -74,18 +101,44 @@ export type ValidCollection<C> = C &
  */
 export type ItemCollection<T> = (Iterable<T> & object) | AsyncIterable<T> | Observable<T>;
 
-/** The item type of a collection of items (the mapper form, `mergeCompletedThen`). */
+/**
+ * The items of the mapper form (`op(items, project, options?)`): an
+ * {@link ItemCollection}, a `Map` (its values are the items, its keys the
+ * records' `key`) or a record (a plain object: its values are the items).
+ */
+export type MapperCollection =
+  ItemCollection<unknown> | ReadonlyMap<unknown, unknown> | { readonly [key: string]: unknown };
+
+/**
+ * The item type of a collection of items (the mapper form, `mergeCompletedThen`):
+ * a `Map`'s or a record's value type, any other collection's element type.
+ */
 export type ItemOf<C> =
-  C extends Iterable<infer T> ? T : C extends AsyncIterable<infer T> ? T : C extends Observable<infer T> ? T : never;
+  C extends ReadonlyMap<unknown, infer T>
+    ? T
+    : C extends Iterable<infer T>
+      ? T
+      : C extends AsyncIterable<infer T>
+        ? T
+        : C extends Observable<infer T>
+          ? T
+          : C[keyof C & string];
 
 /**
  * Where a record of the mapper form came from: `input` is the item. Sized
- * ({@link SizedOrigin}) for an array or a `Set`, {@link LazyOrigin} for a
- * collection read lazily.
+ * ({@link SizedOrigin}) for an array or a `Set`, {@link KeyedOrigin} for a
+ * `Map` or a record (a union discriminated by `key` for a record, so
+ * `r.key === 'a'` narrows `r.input`), {@link LazyOrigin} for a collection read
+ * lazily.
  */
-export type MappedOrigin<C> = C extends readonly unknown[] | ReadonlySet<unknown>
-  ? SizedOrigin<ItemOf<C>>
-  : LazyOrigin<ItemOf<C>>;
+export type MappedOrigin<C> =
+  C extends ReadonlyMap<infer K, infer T>
+    ? KeyedOrigin<T, K>
+    : C extends readonly unknown[] | ReadonlySet<unknown>
+      ? SizedOrigin<ItemOf<C>>
+      : C extends Iterable<unknown> | AsyncIterable<unknown> | Observable<unknown>
+        ? LazyOrigin<ItemOf<C>>
+        : { [K in keyof C & string]: KeyedOrigin<C[K], K> }[keyof C & string];
 
 /**
  * The mapper form's `project`: an item's input, made when that input starts
@@ -100,12 +153,21 @@ export type CompletionValueOf<I> = I extends (signal: AbortSignal) => infer O ? 
 export type InputOf<C> =
   C extends Iterable<infer I> ? I : C extends AsyncIterable<infer I> ? I : C extends Observable<infer I> ? I : never;
 
-/** A collection of the same kind as `C` (iterable, async iterable, Observable) holding `I`. */
+/**
+ * A collection of the same kind as `C` (iterable, async iterable, Observable)
+ * holding `I`; `unknown` for a record.
+ */
 export type SameKind<C, I> =
-  C extends Iterable<unknown> ? Iterable<I> : C extends AsyncIterable<unknown> ? AsyncIterable<I> : Observable<I>;
+  C extends Iterable<unknown>
+    ? Iterable<I>
+    : C extends AsyncIterable<unknown>
+      ? AsyncIterable<I>
+      : C extends Observable<unknown>
+        ? Observable<I>
+        : unknown;
 
-/** The result type of a collection's inputs (a union when they differ). */
-export type CollectionValueOf<C> = CompletionValueOf<InputOf<C>>;
+/** The result type of a collection's inputs (a union when they differ), a `Map`'s and a record's values included. */
+export type CollectionValueOf<C> = SourcesOf<C>['value'];
 
 /* Records */
 
@@ -204,30 +266,102 @@ export type Emitted<
 > = E extends 'tagged' ? Completion<T, O> : E extends 'settled' ? Settled<T, O> : T;
 
 /**
- * What an operator over the collection `C` emits with `emit: E`: the results,
- * or records whose origin follows the collection: {@link SizedOrigin} for an
- * array or a `Set`, with the literal `index` for each position of a tuple (a
- * union discriminated by `index`), {@link LazyOrigin} for any other iterable.
+ * The origin of a record from a keyed collection, read whole: a record (a plain
+ * object) or a `Map`. `key` is the record's string key or the Map's key; from
+ * a record, `K` is the literal key, so `r.key === 'user'` narrows `r.value`.
  */
-export type EmittedFrom<C, E extends EmitMode> = C extends readonly unknown[]
+export interface KeyedOrigin<I = unknown, K = unknown> {
+  /** The very object that was passed in (the value under `key`). */
+  input: I;
+  /** 0-based position of the entry in the collection (keys in order). */
+  index: number;
+  /** The record's string key, or the Map's key. */
+  key: K;
+  /** Size of the collection. */
+  total: number;
+}
+
+/**
+ * One kind of record a collection gives: the result type `value` of the
+ * inputs from `origin`. A tuple or a record gives one per position or key; any
+ * other collection gives one.
+ */
+export interface RecordSource<T = unknown, O extends CompletionOrigin = CompletionOrigin> {
+  /** The result type of these inputs. */
+  value: T;
+  /** Where they come from. */
+  origin: O;
+}
+
+/**
+ * The kinds of record the collection `C` gives ({@link RecordSource}):
+ * {@link SizedOrigin} for an array or a `Set`, one per position of a tuple (with
+ * its literal `index`), {@link KeyedOrigin} for a `Map` and one per key of a
+ * record (with its literal `key`), {@link LazyOrigin} for any other iterable,
+ * an async iterable or an Observable of inputs.
+ */
+export type SourcesOf<C> = C extends readonly unknown[]
   ? number extends C['length']
-    ? Emitted<CompletionValueOf<C[number]>, E, SizedOrigin<C[number]>>
+    ? RecordSource<CompletionValueOf<C[number]>, SizedOrigin<C[number]>>
     : {
-        [K in keyof C]: Emitted<
+        [K in keyof C]: RecordSource<
           CompletionValueOf<C[K]>,
-          E,
           SizedOrigin<C[K], K extends `${infer N extends number}` ? N : number>
         >;
       }[number]
-  : C extends ReadonlySet<infer I>
-    ? Emitted<CompletionValueOf<I>, E, SizedOrigin<I>>
-    : C extends Iterable<infer I>
-      ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
-      : C extends AsyncIterable<infer I>
-        ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
-        : C extends Observable<infer I>
-          ? Emitted<CompletionValueOf<I>, E, LazyOrigin<I>>
-          : never;
+  : C extends ReadonlyMap<infer K, infer I>
+    ? RecordSource<CompletionValueOf<I>, KeyedOrigin<I, K>>
+    : C extends ReadonlySet<infer I>
+      ? RecordSource<CompletionValueOf<I>, SizedOrigin<I>>
+      : C extends Iterable<infer I>
+        ? RecordSource<CompletionValueOf<I>, LazyOrigin<I>>
+        : C extends AsyncIterable<infer I>
+          ? RecordSource<CompletionValueOf<I>, LazyOrigin<I>>
+          : C extends Observable<infer I>
+            ? RecordSource<CompletionValueOf<I>, LazyOrigin<I>>
+            : { [K in keyof C & string]: RecordSource<CompletionValueOf<C[K]>, KeyedOrigin<C[K], K>> }[keyof C &
+                string];
+
+/**
+ * What an operator over the collection `C` emits with `emit: E`: the results
+ * (a union when they differ), or records whose origin follows the collection
+ * ({@link SourcesOf}): a union discriminated by `index` for a tuple and by
+ * `key` for a record.
+ */
+export type EmittedFrom<C, E extends EmitMode> =
+  SourcesOf<C> extends infer S ? (S extends RecordSource<infer T, infer O> ? Emitted<T, E, O> : never) : never;
+
+/**
+ * `firstCompleted`'s winner with `emit: 'tagged'`: its result and which input
+ * it was (`index`, `input`, and `key` in a keyed collection). `O` as in
+ * {@link Completion}.
+ */
+export type FirstCompletion<T, O extends CompletionOrigin = SizedOrigin<CompletionInput<T>>> = {
+  /** The winning result. */
+  value: T;
+} & Omit<O, 'total'>;
+
+/** The values of `T` that a type guard for `R` lets through: `T` itself when `R` does not narrow it. */
+export type NarrowedTo<T, R> = [T] extends [R] ? T : R extends T ? R : never;
+
+/**
+ * What `firstCompleted` over the collection `C` emits with `emit: E`, when the
+ * `predicate` lets `R` through: the winner `R`, or a {@link FirstCompletion}
+ * per kind of input that can win (for a tuple or a record, discriminated by
+ * `index` or `key`).
+ */
+export type FirstEmittedFrom<C, E extends FirstEmitMode, R> = E extends 'tagged'
+  ? SourcesOf<C> extends infer S
+    ? S extends RecordSource<infer T, infer O>
+      ? [NarrowedTo<T, R>] extends [never]
+        ? never
+        : FirstCompletion<NarrowedTo<T, R>, O>
+      : never
+    : never
+  : R;
+
+/** What `firstCompleted` can emit: the winner (`'value'`) or the winner with its origin (`'tagged'`). */
+export type FirstEmitMode = 'value' | 'tagged';
 
 /**
  * The pipeable form of {@link asCompleted} and {@link asCompletedWithTimeout}:
@@ -243,9 +377,11 @@ export interface CompletionOperator<E extends EmitMode> {
  * The pipeable form of {@link firstCompleted} without a `predicate`: generic in
  * the collections its source emits, so it can be made before it meets its source.
  */
-export interface FirstCompletedOperator {
+export interface FirstCompletedOperator<E extends FirstEmitMode = 'value'> {
   /** Emits the winner of every collection from `source`. */
-  <C extends CompletionCollection>(source: Observable<ValidCollection<C>>): Observable<CollectionValueOf<C>>;
+  <C extends CompletionCollection>(
+    source: Observable<ValidCollection<C>>,
+  ): Observable<FirstEmittedFrom<C, E, CollectionValueOf<C>>>;
 }
 
 /* Options */
@@ -302,18 +438,45 @@ export type AsCompletedTimeoutConfig<E extends EmitMode = EmitMode> =
       onTimeout?: undefined;
     });
 
+/** Every key of an {@link AsCompletedTimeoutConfig}: what `asCompletedWithTimeout` knows. */
+export interface TimeoutConfigKeys extends TimeoutConfigBase {
+  /** See {@link AsCompletedTimeoutConfig}. */
+  total?: unknown;
+  /** See {@link AsCompletedTimeoutConfig}. */
+  each?: unknown;
+  /** See {@link AsCompletedTimeoutConfig}. */
+  onTimeout?: unknown;
+}
+
 /**
  * Options of {@link firstCompleted}. A type-guard `predicate` narrows the result
- * to `R`.
+ * to `R`; `emit: 'tagged'` says which input won.
  */
-export interface FirstCompletedOptions<T, R extends T = T> {
+export interface FirstCompletedOptions<T, R extends T = T, E extends FirstEmitMode = FirstEmitMode> {
   /** How many inputs run at once; default `Infinity`. */
   concurrency?: number;
+  /** `'value'` (default): the winner; `'tagged'`: `{ value, index, input, key? }`. No `'settled'`: failures are skipped. */
+  emit?: E;
   /** Aborting it tears everything down and errors the output with `signal.reason`. */
   signal?: AbortSignal;
   /** Only a fulfilled result that passes this wins; default: any fulfilled result. */
   predicate?: ((value: T, index: number) => value is R) | ((value: T, index: number) => boolean);
 }
+
+/**
+ * Checks the options type `O` (inferred from the options argument) key by key:
+ * a key it surely has (not optional) that is not one of `Known`'s is typed
+ * `never`, so an unknown key (a typo) does not compile, also when the options
+ * are held in a variable (`const o = { concurency: 4 }`); the runtime rejects
+ * it too. Known keys are left to the options type itself (`unknown` here), so
+ * TypeScript's own checks, nested ones included, still apply.
+ */
+export type KnownKeysOnly<O, Known> = {
+  [K in keyof O]: K extends keyof Known ? unknown : K extends RequiredKeys<O> ? never : unknown;
+};
+
+/** The keys that every value of `O` has (not optional). */
+export type RequiredKeys<O> = { [K in keyof O]-?: object extends Pick<O, K> ? never : K }[keyof O];
 
 /** Options of {@link mergeCompletedThen}. */
 export interface MergeCompletedThenOptions<E extends EmitMode = EmitMode> {
@@ -335,6 +498,19 @@ export interface MergeCompletedThenOptions<E extends EmitMode = EmitMode> {
   /** Aborting it tears everything down and errors the output with `signal.reason`. */
   signal?: AbortSignal;
 }
+
+/**
+ * What `mergeCompletedThen`'s `first` returns for an item: the list of its
+ * children itself (any iterable but a string), a promise of it, or a stream of
+ * pages (an Observable or async iterable of lists: every list starts its
+ * children at once, and stage 1 ends when the stream completes).
+ */
+export type StageOneResult<U> =
+  | (Iterable<U> & object)
+  | PromiseLike<Iterable<U> & object>
+  | Observable<Iterable<U> & object>
+  | AsyncIterable<Iterable<U> & object>
+  | InteropObservable<Iterable<U> & object>;
 
 /** A stage-2 result with where it came from (`mergeCompletedThen`, `emit: 'tagged'`). */
 export interface ThenCompletion<T, U, R> {

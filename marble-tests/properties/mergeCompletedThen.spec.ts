@@ -19,6 +19,7 @@ import {
   itemKey,
   itemOf,
   modelMergeCompletedThen,
+  pagePlan,
   valueOf,
   type ItemSpec,
   type ThenScenario,
@@ -29,7 +30,32 @@ const itemArb: fc.Arbitrary<ItemSpec> = fc.record({
   duration: fc.integer({ min: 0, max: 10 }),
   sync: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
   children: fc.array(inputArb(10), { maxLength: 5 }),
+  // One item in two gives its children as a stream of pages.
+  pages: fc.option(
+    fc.array(fc.record({ gap: fc.integer({ min: 1, max: 4 }), size: fc.integer({ min: 0, max: 3 }) }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    { nil: undefined },
+  ),
 });
+
+/**
+ * A paged stage 1 as a cold observable: its pages, then at its end a
+ * completion, an error, or a page that is no list.
+ */
+function pagedMarbles(spec: ItemSpec, index: number): { marbles: string; values: Record<string, unknown> } {
+  const plan = pagePlan(spec)!;
+  const frames: string[] = Array.from({ length: plan.end + 1 }, () => '-');
+  const values: Record<string, unknown> = { z: 42 };
+  plan.pages.forEach((page, k) => {
+    const name = String.fromCharCode(97 + k);
+    values[name] = spec.children.slice(page.from, page.to).map((_, j) => childOf(index, page.from + j));
+    frames[page.at] = name;
+  });
+  frames[plan.end] = spec.kind === 'error' ? '#' : spec.kind === 'not-iterable' ? '(z|)' : '|';
+  return { marbles: frames.join(''), values };
+}
 
 const thenConcurrencyArb: fc.Arbitrary<ThenScenario['concurrency']> = fc.oneof(
   concurrencyArb,
@@ -49,6 +75,11 @@ function build(s: ThenScenario) {
       const spec = s.items[index];
       if (item !== itemOf(index)) probe.problems.push(`first got ${String(item)} for item ${index}`);
       const key = itemKey(index);
+      if (pagePlan(spec) !== undefined) {
+        const { marbles, values } = pagedMarbles(spec, index);
+        const pages = probe.cold(marbles, values, errorOf(key));
+        return probe.factory(key, () => probe.track(key, pages, 'first'))(signal) as Observable<Iterable<unknown>>;
+      }
       const list = spec.kind === 'not-iterable' ? 42 : spec.children.map((_, j) => childOf(index, j));
       const kind = spec.kind === 'not-iterable' ? 'value' : spec.kind;
       const source = probe.observable({ ...spec, kind, factory: true }, list, errorOf(key));
@@ -111,9 +142,13 @@ describe('mergeCompletedThen (properties)', () => {
           const records = notes
             .filter((n) => n.kind === 'N')
             .map((n) => (n as { value: Record<string, number> }).value);
-          const expected = items.flatMap((item, i) =>
-            item.kind === 'value' ? item.children.map((_, j) => `2:${i}.${j}`) : [`1:${i}`],
-          );
+          // A paged item's children all come before its stream ends, however it ends.
+          const expected = items.flatMap((item, i) => [
+            ...(item.kind === 'value' || (item.kind !== 'empty' && pagePlan(item) !== undefined)
+              ? item.children.map((_, j) => `2:${i}.${j}`)
+              : []),
+            ...(item.kind === 'value' ? [] : [`1:${i}`]),
+          ]);
           const seen = records.map((r) => (r.stage === 1 ? `1:${r.itemIndex}` : `2:${r.itemIndex}.${r.childIndex}`));
           expect([...seen].sort()).toEqual([...expected].sort());
           expect(records.map((r) => r.completed)).toEqual(expected.map((_, k) => k + 1));
@@ -141,8 +176,13 @@ describe('mergeCompletedThen (properties)', () => {
           for (const key of probe.order.filter((k) => k.startsWith('2:'))) {
             const [i, j] = key.slice(2).split('.').map(Number);
             children.set(i, [...(children.get(i) ?? []), j]);
-            // Stage 2 of an item starts only after its stage 1 finished.
-            expect(probe.subs[itemKey(i)].end).toBeLessThanOrEqual(probe.subs[key].start);
+            // Stage 2 of an item starts only after its stage 1 finished, or its page came.
+            const plan = pagePlan(s.items[i]);
+            if (plan === undefined) expect(probe.subs[itemKey(i)].end).toBeLessThanOrEqual(probe.subs[key].start);
+            else {
+              const page = plan.pages.find((p) => p.from <= j && j < p.to)!;
+              expect(probe.subs[itemKey(i)].start + page.at).toBeLessThanOrEqual(probe.subs[key].start);
+            }
           }
           for (const list of children.values()) expect(list).toEqual(list.map((_, j) => j));
         }),

@@ -90,7 +90,7 @@ export interface TimeoutNote {
   name: 'AsCompletedTimeoutError';
   scope: 'total' | 'each';
   timeout: number;
-  total: number;
+  total: number | undefined;
   completed: number;
   pending: number[];
   queued: number[];
@@ -522,6 +522,40 @@ export interface ItemSpec {
   duration: number;
   sync: boolean;
   children: InputSpec[];
+  /**
+   * Stage 1 as a stream of pages (not with `sync`): per page, the frames after
+   * the previous one (at least 1; the first page may come at frame 0) and how
+   * many of the remaining children it lists (the last page lists the rest).
+   * Then, `duration` frames after the last page: 'value' completes, 'error'
+   * errors, 'not-iterable' gives `42` as one more page; 'empty' gives no page.
+   */
+  pages?: Array<{ gap: number; size: number }>;
+}
+
+/** One page of a paged stage 1: when it comes (from the item's start) and its children `from` to `to`. */
+export interface PagePlan {
+  at: number;
+  from: number;
+  to: number;
+}
+
+/** The pages of an item (undefined unless paged) and the frame its stream ends (or its bad page comes). */
+export function pagePlan(spec: ItemSpec): { pages: PagePlan[]; end: number } | undefined {
+  const specs = spec.pages;
+  if (specs === undefined || specs.length === 0 || spec.sync) return undefined;
+  const pages: PagePlan[] = [];
+  if (spec.kind !== 'empty') {
+    let at = -1;
+    let from = 0;
+    specs.forEach(({ gap, size }, k) => {
+      at += gap;
+      const to = k === specs.length - 1 ? spec.children.length : Math.min(from + size, spec.children.length);
+      pages.push({ at, from, to });
+      from = to;
+    });
+  }
+  const last = pages.length > 0 ? pages[pages.length - 1].at : 0;
+  return { pages, end: last + 1 + spec.duration };
 }
 
 export interface ThenScenario {
@@ -541,11 +575,15 @@ interface ThenSlot {
   spec: InputSpec | ItemSpec;
   state: 'queued' | 'running' | 'done';
   outcome?: Action;
+  /** A paged stage 1: its pages still to come. */
+  pages?: Action[];
 }
 
 interface ThenGroup {
   /** -1 for the stage-1 group; the item's index for a stage-2 group. */
   item: number;
+  /** A stage-2 group: the `childIndex` of its first child (children of earlier pages come first). */
+  offset: number;
   slots: ThenSlot[];
   next: number;
   unfinished: number;
@@ -580,6 +618,7 @@ export function modelMergeCompletedThen(s: ThenScenario): ModelRun {
       subs[slot.key].end = clock.now;
       subs[slot.key].torn = torn;
       clock.cancel(slot.outcome);
+      for (const page of slot.pages ?? []) clock.cancel(page);
     }
     slot.state = 'done';
     group.unfinished--;
@@ -638,6 +677,24 @@ export function modelMergeCompletedThen(s: ThenScenario): ModelRun {
     if (group.item < 0) firstRunning++;
     else thenRunning++;
     subs[slot.key] = { start: clock.now, end: -1, torn: false };
+    const plan = group.item < 0 ? pagePlan(slot.spec as ItemSpec) : undefined;
+    if (plan !== undefined) {
+      // A cold stream of pages schedules every notification when subscribed.
+      slot.pages = plan.pages.map((page) =>
+        clock.schedule(
+          page.at,
+          () => {
+            if (slot.state !== 'running' || closed) return;
+            // Its children start now, while stage 1 still runs and holds its slot.
+            addChildren(index, slot.spec as ItemSpec, page.from, page.to);
+            pump();
+          },
+          'outcome',
+        ),
+      );
+      slot.outcome = clock.schedule(plan.end, () => settle(group, index), 'outcome');
+      return;
+    }
     if (slot.spec.sync) settle(group, index);
     else slot.outcome = clock.schedule(slot.spec.duration, () => settle(group, index), 'outcome');
   }
@@ -645,25 +702,55 @@ export function modelMergeCompletedThen(s: ThenScenario): ModelRun {
   function settle(group: ThenGroup, index: number): void {
     const slot = group.slots[index];
     if (slot.state !== 'running') return;
-    release(group, slot, false);
-    if (group.item < 0) settledItem(index, slot.spec as ItemSpec);
-    else settledChild(group.item, index, slot.spec as InputSpec);
+    if (group.item < 0) {
+      const spec = slot.spec as ItemSpec;
+      if (pagePlan(spec) !== undefined) {
+        // Its pages are in: the stream completes, errors, or gives a page that
+        // is no list (which tears its stage 1 down).
+        release(group, slot, spec.kind === 'not-iterable');
+        if (spec.kind !== 'value') settledItem(index, spec);
+      } else {
+        if (spec.kind === 'value' && !spec.sync) {
+          // Stage 1 is a stream of one page: the page's children are added (and
+          // start) while stage 1 still runs and holds its slot; the stream
+          // completes right after, unless a child's outcome ended everything.
+          addChildren(index, spec, 0, spec.children.length);
+          pump();
+          if (slot.state !== 'running') return;
+        }
+        // A page that is no list tears its stage 1 down (its signal aborted) as it
+        // fails; one delivered during subscription finished on its own.
+        release(group, slot, spec.kind === 'not-iterable' && !spec.sync);
+        settledItem(index, spec);
+      }
+    } else {
+      release(group, slot, false);
+      settledChild(group.item, group.offset + index, slot.spec as InputSpec);
+    }
     if (group.unfinished === 0 && !group.closed && !closed) group.closed = true;
     pump();
   }
 
+  function addChildren(index: number, spec: ItemSpec, from: number, to: number): void {
+    add(
+      {
+        item: index,
+        offset: from,
+        slots: spec.children
+          .slice(from, to)
+          .map((child, k) => ({ key: childKey(index, from + k), spec: child, state: 'queued' })),
+        next: 0,
+        unfinished: to - from,
+        closed: false,
+      },
+      thenWaiting,
+    );
+  }
+
   function settledItem(index: number, spec: ItemSpec): void {
     if (spec.kind === 'value') {
-      add(
-        {
-          item: index,
-          slots: spec.children.map((child, j) => ({ key: childKey(index, j), spec: child, state: 'queued' })),
-          next: 0,
-          unfinished: spec.children.length,
-          closed: false,
-        },
-        thenWaiting,
-      );
+      // A synchronous stage 1 (`of(list)`): its page came while it started.
+      if (spec.sync) addChildren(index, spec, 0, spec.children.length);
       return;
     }
     const reason = spec.kind === 'error' ? errorOf(itemKey(index)) : spec.kind === 'empty' ? EMPTY_ERROR : TYPE_ERROR;
@@ -708,6 +795,7 @@ export function modelMergeCompletedThen(s: ThenScenario): ModelRun {
   add(
     {
       item: -1,
+      offset: 0,
       slots: s.items.map((spec, i) => ({ key: itemKey(i), spec, state: 'queued' })),
       next: 0,
       unfinished: s.items.length,
