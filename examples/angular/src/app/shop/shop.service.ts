@@ -1,7 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { Observable } from 'rxjs';
-import { asCompleted, type Completion } from 'rxjs-as-completed';
+import { asCompleted } from 'rxjs-as-completed';
 import { API_BASE } from '../widgets/widget';
 import { CATALOG_CONCURRENCY, type Item, type Order, type User } from './shop';
 
@@ -36,22 +35,16 @@ export class ShopService {
    * A record collection where `forkJoin({ user, orders })` would wait for both:
    * each part is emitted the moment it arrives, with its `key`, so the page
    * renders the orders while the user is still loading (or the other way round).
+   * The records are typed per key: `if (r.key === 'user')` narrows `r.value` to
+   * `User`, and `Order[]` otherwise.
    */
-  customer(id: number): Observable<CustomerPart> {
-    const parts = {
-      user: this.http.get<User>(`${this.api}/users/${id}`),
-      orders: this.http.get<Order[]>(`${this.api}/users/${id}/orders`),
-    };
-    // TEMPORARY: the package's types do not take a record yet (the runtime does);
-    // this cast goes when the record overloads (key narrowing) are on main.
-    const asCompletedRecord = asCompleted as unknown as (
-      parts: object,
-      options: { emit: 'tagged' },
-    ) => Observable<CustomerPart>;
-    return asCompletedRecord(parts, { emit: 'tagged' });
+  customer(id: number) {
+    return asCompleted(
+      {
+        user: this.http.get<User>(`${this.api}/users/${id}`),
+        orders: this.http.get<Order[]>(`${this.api}/users/${id}/orders`),
+      },
+      { emit: 'tagged' },
+    );
   }
 }
-
-/** TEMPORARY, with the cast above: what the record overloads will infer. */
-export type CustomerPart =
-  (Completion<User> & { key: 'user' }) | (Completion<Order[]> & { key: 'orders' });
