@@ -19,8 +19,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import {
+  CUSTOMER,
   describe as describeRecord,
   FAILING_WIDGET,
+  ITEM_DELAYS,
   startBackend,
   WIDGET_DELAYS,
 } from '../server/backend.mjs';
@@ -35,6 +37,8 @@ const DASHBOARD = Object.keys(WIDGET_DELAYS); // the app's DASHBOARD_WIDGETS, sa
 const REGION_WIDGETS = ['revenue', 'visitors', 'orders', 'latency'];
 const REGION_CONCURRENCY = 2;
 const TILE_CONCURRENCY = 3;
+const CATALOG_IDS = ITEM_DELAYS.map((_, i) => String(i + 1)); // the app's CATALOG_IDS
+const CATALOG_CONCURRENCY = 3;
 const TIMEOUT = 30_000; // generous: the machine may be busy
 
 const chromium =
@@ -70,11 +74,12 @@ const browser = await puppeteer.launch({
 });
 await mkdir(outDir, { recursive: true });
 
-// Installed before the app loads: records every distinct progress text and the
-// order in which cards appear (`name@region`; a failed card: `name`), from the
-// first render on, across the app's own navigations.
+// Installed before the app loads: records every distinct progress text, the
+// order in which cards appear (`name@region`; a failed card: `name`) and the
+// order in which the customer page's parts arrive (their keys), from the first
+// render on, across the app's own navigations.
 const recorder = () => {
-  const seen = { progress: [], cards: [] };
+  const seen = { progress: [], cards: [], parts: [] };
   window.__e2e = seen;
   const look = () => {
     const text = document.querySelector('.progress .count')?.textContent?.trim();
@@ -83,6 +88,8 @@ const recorder = () => {
       const key = el.dataset.region ? `${el.dataset.name}@${el.dataset.region}` : el.dataset.name;
       if (!seen.cards.includes(key)) seen.cards.push(key);
     }
+    for (const el of document.querySelectorAll('.part[data-arrived]'))
+      if (!seen.parts.includes(el.dataset.key)) seen.parts.push(el.dataset.key);
   };
   new MutationObserver(look).observe(document, {
     subtree: true,
@@ -115,6 +122,15 @@ const waitForCount = (page, text) =>
   );
 const domCards = (page) =>
   page.$$eval('.card[data-name]', (els) => els.map((el) => el.dataset.name));
+const waitForState = (page, text) =>
+  page.waitForFunction(
+    (t) => document.querySelector('.state')?.textContent?.trim() === t,
+    { timeout: TIMEOUT },
+    text,
+  );
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The key of the customer record's part a request loads: `user` or `orders`. */
+const partKey = (record) => (record.path.endsWith('/orders') ? 'orders' : 'user');
 
 /** The most requests open at once, from the server's own start/end times. */
 function maxOverlap(records) {
@@ -191,9 +207,16 @@ function receivedIds(records, cards) {
 /**
  * Opens `route`, waits for progress `at`, then leaves for /about. Once the page
  * is on /about nothing more may be sent, nothing may stay open, and the backend
- * must have seen exactly the requests in flight aborted.
+ * must have seen exactly the requests in flight aborted. `received(records,
+ * seen)` picks the records whose answer the page rendered (`seen`: the recorder's).
  */
-async function leaveMidLoad(page, route, at, prefix) {
+async function leaveMidLoad(
+  page,
+  route,
+  at,
+  prefix,
+  received = (records, seen) => receivedIds(records, seen.cards),
+) {
   const mark = log.mark();
   await page.goto(`${backend.url}${route}`);
   await waitForCount(page, at);
@@ -203,12 +226,12 @@ async function leaveMidLoad(page, route, at, prefix) {
   ]);
   const sentBeforeLeaving = log.since(mark).length;
   assert.ok(await log.idle(TIMEOUT), 'requests still open after leaving');
-  await new Promise((resolve) => setTimeout(resolve, 800)); // a queued request would start by now
+  await sleep(800); // a queued request would start by now
   const all = log.since(mark);
   assert.equal(all.length, sentBeforeLeaving, 'a request was sent after the page was left');
   const records = api(all, prefix);
-  const { cards } = await page.evaluate(() => window.__e2e);
-  const aborted = checkAborts(records, receivedIds(records, cards), 'leaving');
+  const seen = await page.evaluate(() => window.__e2e);
+  const aborted = checkAborts(records, received(records, seen), 'leaving');
   return { records, aborted };
 }
 
@@ -332,6 +355,93 @@ try {
       assert.ok(maxOverlap(eu) <= REGION_CONCURRENCY, `eu: ${maxOverlap(eu)} in flight at once`);
       assert.ok(maxOverlap(us) <= REGION_CONCURRENCY, `us: ${maxOverlap(us)} in flight at once`);
       assert.deepEqual(await domCards(page), byEnd(us).map(widgetName));
+    });
+
+    await step(`${label}: catalog, the mapper form: 3 at a time, completion order`, async () => {
+      const mark = log.mark();
+      await page.goto(`${backend.url}/catalog${q}`);
+      await waitForCount(page, `4/${CATALOG_IDS.length}`);
+      if (mode === 'xhr') await shot(page, 'catalog-mid-load');
+      await waitForState(page, 'done');
+      const records = api(log.since(mark), '/api/items/');
+      assert.deepEqual(
+        records.map((r) => [widgetName(r), r.status]).sort(),
+        CATALOG_IDS.map((id) => [id, 200]),
+      );
+      assert.ok(
+        log.peak <= CATALOG_CONCURRENCY,
+        `the backend saw ${log.peak} requests in flight at once`,
+      );
+      assert.equal(maxOverlap(records), CATALOG_CONCURRENCY, 'three at a time, never more');
+      const { progress, cards } = await page.evaluate(() => window.__e2e);
+      assert.deepEqual(progress, progressSteps(CATALOG_IDS.length));
+      const answerOrder = byEnd(records).map(widgetName);
+      assert.deepEqual(cards, answerOrder, 'items appear in the order the backend answered');
+      assert.deepEqual(await domCards(page), answerOrder);
+    });
+
+    await step(`${label}: catalog, Cancel aborts the requests in flight`, async () => {
+      const mark = log.mark();
+      await page.goto(`${backend.url}/catalog${q}`);
+      await waitForCount(page, `4/${CATALOG_IDS.length}`);
+      await page.click('#cancel');
+      await waitForState(page, 'cancelled');
+      const sentAtCancel = log.since(mark).length;
+      assert.ok(await log.idle(TIMEOUT), 'requests still open after Cancel');
+      await sleep(800); // a queued request would start by now
+      const all = log.since(mark);
+      assert.equal(all.length, sentAtCancel, 'a request was sent after Cancel');
+      const records = api(all, '/api/items/');
+      const { cards } = await page.evaluate(() => window.__e2e);
+      const aborted = checkAborts(records, receivedIds(records, cards), 'cancel');
+      assert.deepEqual(
+        aborted.map(widgetName).sort(),
+        ['5', '6', '7'],
+        'the three slow items in flight were aborted',
+      );
+      assert.ok(!records.some((r) => widgetName(r) === '8'), 'the queued id 8 was never requested');
+      assert.equal(
+        await page.$eval('.card[data-waiting="8"] .spinner', (el) => el.textContent.trim()),
+        'cancelled',
+      );
+    });
+
+    await step(`${label}: customer, each part of the record as it arrives`, async () => {
+      const mark = log.mark();
+      await page.goto(`${backend.url}/customer${q}`);
+      await waitForCount(page, '1/2');
+      if (mode === 'xhr') await shot(page, 'customer-mid-load');
+      await waitForCount(page, '2/2');
+      const records = api(log.since(mark), '/api/users/');
+      assert.deepEqual(records.map((r) => [r.path, r.status]).sort(), [
+        [`/api/users/${CUSTOMER.id}`, 200],
+        [`/api/users/${CUSTOMER.id}/orders`, 200],
+      ]);
+      const { progress, parts } = await page.evaluate(() => window.__e2e);
+      assert.deepEqual(progress, progressSteps(2));
+      assert.deepEqual(parts, byEnd(records).map(partKey), 'parts appear in the order answered');
+      assert.deepEqual(parts, ['orders', 'user'], 'the orders (faster) before the user');
+      assert.equal(
+        await page.$eval('.part[data-key="user"] .name', (el) => el.textContent.trim()),
+        CUSTOMER.name,
+      );
+      assert.equal(await page.$$eval('tr[data-order]', (els) => els.length), 3);
+    });
+
+    await step(`${label}: leaving the customer page before the user arrives`, async () => {
+      const { records, aborted } = await leaveMidLoad(
+        page,
+        `/customer${q}`,
+        '1/2',
+        '/api/users/',
+        (rs, seen) => new Set(rs.filter((r) => seen.parts.includes(partKey(r))).map((r) => r.id)),
+      );
+      assert.deepEqual(
+        aborted.map((r) => r.path),
+        [`/api/users/${CUSTOMER.id}`],
+        'the user request was aborted',
+      );
+      assert.deepEqual(records.filter((r) => r.outcome === 'answered').map(partKey), ['orders']);
     });
   }
 

@@ -25,7 +25,12 @@
 //   5.37 / 6.51 KB, so the limits became 3.7 / 5.4 / 6.6 KB;
 // - streams (issue 10: a source layer for lazy iterables, async iterables and
 //   Observable collections, the mapper form, the `signal` option) measured
-//   5.15 / 7.10 / 8.29 KB, so the limits became 5.2 / 7.1 / 8.3 KB.
+//   5.15 / 7.10 / 8.29 KB, so the limits became 5.2 / 7.1 / 8.3 KB;
+// - keyed collections (records and Maps read whole, `key` on every record, the
+//   lone plain-object rule) measured 5.47 / 7.56 / 8.83 KB, then mergeCompletedThen
+//   pages (stage 1 as a stream of lists) took all exports to 9.28 KB, past
+//   8.3 KB + 10 %: measured 5.47 / 7.62 / 9.28 KB, so the limits became
+//   5.5 / 7.7 / 9.3 KB.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -47,14 +52,14 @@ const ALL = Object.keys(OPERATOR_MODULES);
 
 const variants = [
   { name: 'base (no package)', entry: 'size/base.ts', uses: [] },
-  { name: 'asCompleted', entry: 'size/as-completed.ts', uses: ['asCompleted'], limit: 5.2 * KB },
+  { name: 'asCompleted', entry: 'size/as-completed.ts', uses: ['asCompleted'], limit: 5.5 * KB },
   {
     name: 'asCompletedWithTimeout',
     entry: 'size/as-completed-with-timeout.ts',
     uses: ['asCompletedWithTimeout'],
-    limit: 7.1 * KB,
+    limit: 7.7 * KB,
   },
-  { name: 'all exports', entry: 'size/all-exports.ts', uses: ALL, limit: 8.3 * KB },
+  { name: 'all exports', entry: 'size/all-exports.ts', uses: ALL, limit: 9.3 * KB },
 ];
 
 const fmt = (bytes) => `${(bytes / KB).toFixed(2)} KB`;
@@ -139,7 +144,7 @@ console.log(
   'Size of rxjs-as-completed in a production Angular build (ng build, gzip -9 of the JS, minus the base app):\n',
 );
 console.log(
-  '  variant                  JS min     JS gzip    + over base (gzip)   limit (+10 %)     package modules (min)',
+  '  variant                  JS min     JS gzip    + over base (gzip)   limit (+10 %)       package modules (min)',
 );
 for (const r of results) {
   const extra = r.gzip - base.gzip;
@@ -149,7 +154,7 @@ for (const r of results) {
   console.log(
     `  ${r.name.padEnd(24)} ${fmt(r.raw).padStart(10)} ${fmt(r.gzip).padStart(10)}   ${
       r === base ? '—'.padStart(18) : `+${fmt(extra)}`.padStart(18)
-    }   ${limit.padEnd(18)}${r.modules.size ? `${fmt(sumOf(r.modules))} in ${r.modules.size} modules` : '—'}${ok ? '' : '   FAIL'}`,
+    }   ${limit.padEnd(20)}${r.modules.size ? `${fmt(sumOf(r.modules))} in ${r.modules.size} modules` : '—'}${ok ? '' : '   FAIL'}`,
   );
 }
 

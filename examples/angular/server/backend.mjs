@@ -6,6 +6,9 @@
 //
 //   GET /api/widgets/:name?region=eu   a widget after WIDGET_DELAYS[name] ms; `inventory` is a 500
 //   GET /api/sparklines/:n             a small tile after SPARKLINE_DELAYS[n - 1] ms (n = 1..9)
+//   GET /api/items/:id                 an item after ITEM_DELAYS[id - 1] ms (id = 1..8)
+//   GET /api/users/:id                 the customer after USER_DELAY ms (only CUSTOMER.id; others 404)
+//   GET /api/users/:id/orders          the customer's orders after ORDERS_DELAY ms: before the user
 //   GET /api/log                       the request log as JSON (for a person poking around)
 //   anything else                      a file of the build, or index.html (the app's routes)
 import { readFile } from 'node:fs/promises';
@@ -30,6 +33,25 @@ export const FAILING_WIDGET = 'inventory';
  * three quick ones queued behind them.
  */
 export const SPARKLINE_DELAYS = [200, 300, 400, 1300, 1600, 1700, 300, 300, 300];
+
+/**
+ * Delays of the eight items (the items page: the mapper form, `concurrency: 3`), in
+ * ms. With three at a time, items 1-4 are in by 600 ms; then 5, 6 and 7, slow, are
+ * in flight together until 1900 ms (the e2e run cancels at 4/8) while 8 waits.
+ * Completion order when left to finish: 2, 1, 4, 3, 5, 6, 8, 7.
+ */
+export const ITEM_DELAYS = [400, 200, 600, 300, 1500, 1600, 1700, 300];
+const ITEM_NAMES = ['Kettle', 'Teapot', 'Mug', 'Grinder', 'Scale', 'Dripper', 'Filter', 'Tin'];
+
+/** The customer page's customer, and what `{ user, orders }` take: the orders answer first. */
+export const CUSTOMER = { id: 42, name: 'Ada Lovelace', email: 'ada@example.com', since: 2019 };
+export const USER_DELAY = 900;
+export const ORDERS_DELAY = 400;
+const ORDERS = [
+  { id: 1001, placed: '2026-10-02', items: 3, total: 48.5 },
+  { id: 1002, placed: '2026-10-19', items: 1, total: 12 },
+  { id: 1003, placed: '2026-11-07', items: 5, total: 96.2 },
+];
 
 const TITLES = {
   revenue: ['Revenue', 'k€'],
@@ -184,7 +206,8 @@ function send(res, status, body, log, record) {
 
 function api(url, req, res, log) {
   const record = log.start(url.pathname + url.search);
-  const [, , kind, arg] = url.pathname.split('/').map(decodeURIComponent); // '', 'api', kind, arg
+  // '', 'api', kind, arg, sub: /api/users/42/orders
+  const [, , kind, arg, sub, ...more] = url.pathname.split('/').map(decodeURIComponent);
   let delay = 0;
   let answer = () => send(res, 404, { error: `no endpoint ${url.pathname}` }, log, record);
 
@@ -223,6 +246,23 @@ function api(url, req, res, log) {
         log,
         record,
       );
+  } else if (kind === 'items' && /^[1-8]$/.test(arg ?? '') && sub === undefined) {
+    const id = Number(arg);
+    delay = ITEM_DELAYS[id - 1];
+    answer = () =>
+      send(
+        res,
+        200,
+        { id, name: ITEM_NAMES[id - 1], price: figure(arg, 'item') / 20 },
+        log,
+        record,
+      );
+  } else if (kind === 'users' && (sub === undefined || sub === 'orders') && more.length === 0) {
+    delay = sub === 'orders' ? ORDERS_DELAY : USER_DELAY;
+    answer = () =>
+      Number(arg) !== CUSTOMER.id
+        ? send(res, 404, { error: `no user ${arg}` }, log, record)
+        : send(res, 200, sub === 'orders' ? ORDERS : CUSTOMER, log, record);
   } else if (kind === 'log' && arg === undefined) {
     answer = () =>
       send(

@@ -30,7 +30,9 @@ backend.log.onChange((event, record) => {
 console.log(
   `Dashboard: ${backend.url}/dashboard   (XHR; ${backend.url}/dashboard?http=fetch for withFetch())`,
 );
-console.log('Pages: /dashboard /deadline /regions?region=eu /fetch /about · Ctrl-C to stop\n');
+console.log(
+  'Pages: /dashboard /deadline /regions?region=eu /fetch /catalog /customer /about · Ctrl-C to stop\n',
+);
 const stop = () => backend.close().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -17,6 +17,8 @@ describe('App', () => {
       '/deadline',
       '/regions',
       '/fetch',
+      '/catalog',
+      '/customer',
       '/about',
     ]);
     expect(el.querySelector('.backend')?.textContent).toBe('HttpClient: fetch');

@@ -13,6 +13,8 @@ import { HTTP_BACKEND } from './app.config';
         <a routerLink="/deadline" routerLinkActive="active" id="nav-deadline">Deadline</a>
         <a routerLink="/regions" routerLinkActive="active" id="nav-regions">Regions</a>
         <a routerLink="/fetch" routerLinkActive="active" id="nav-fetch">Fetch</a>
+        <a routerLink="/catalog" routerLinkActive="active" id="nav-catalog">Catalog</a>
+        <a routerLink="/customer" routerLinkActive="active" id="nav-customer">Customer</a>
         <a routerLink="/about" routerLinkActive="active" id="nav-about">About</a>
       </nav>
       <span class="backend">HttpClient: {{ backend }}</span>

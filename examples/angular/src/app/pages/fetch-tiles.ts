@@ -15,16 +15,17 @@ async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
 }
 
 /**
- * Plain `fetch`, no HttpClient: factories `(signal) => fetch(...)`, so a request
- * starts only when one of the 3 slots frees, and its `AbortSignal` is aborted
- * when the page goes (`toSignal` unsubscribes when the component is destroyed).
+ * Plain `fetch`, no HttpClient, in the mapper form: `project(n, index, signal)` is
+ * called only when one of the 3 slots frees, and its `AbortSignal`, handed to
+ * `fetch`, is aborted when the page goes (`toSignal` unsubscribes when the
+ * component is destroyed), which cancels the request on the wire.
  */
 @Component({
   selector: 'app-fetch-tiles',
   imports: [BoardView],
   template: `
     <h2>
-      Sparklines <small>fetch factories · concurrency: {{ concurrency }}</small>
+      Sparklines <small>fetch, asCompleted(tiles, project) · concurrency: {{ concurrency }}</small>
     </h2>
     <app-board [board]="board()" />
   `,
@@ -35,9 +36,8 @@ export class FetchTilesPage {
 
   readonly board = toSignal(
     asCompleted(
-      TILES.map(
-        (n) => (signal: AbortSignal) => getJson<Widget>(`${this.api}/sparklines/${n}`, signal),
-      ),
+      TILES,
+      (n, _index, signal) => getJson<Widget>(`${this.api}/sparklines/${n}`, signal),
       { concurrency: TILE_CONCURRENCY, emit: 'settled' },
     ).pipe(toBoard(TILES)),
     { initialValue: emptyBoard(TILES) },

@@ -1,7 +1,7 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { InjectionToken } from '@angular/core';
 import { scan, startWith, type OperatorFunction } from 'rxjs';
-import { AsCompletedTimeoutError, type Settled } from 'rxjs-as-completed';
+import { AsCompletedTimeoutError, type CompletionOrigin, type Settled } from 'rxjs-as-completed';
 
 /** What `GET /api/widgets/:name` answers. */
 export interface Widget {
@@ -62,15 +62,18 @@ export function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A `'settled'` record of a widget, from any collection (an array of requests, the mapper form). */
+export type WidgetRecord = Settled<Widget, CompletionOrigin>;
+
 /**
  * Folds `'settled'` records into a board (with `scan`, so every emission is the
  * whole board so far), starting from the empty board. `names[record.index]` is the
  * widget a record belongs to; "done" is `completed === total`.
  */
-export function toBoard(names: readonly string[]): OperatorFunction<Settled<Widget>, Board> {
+export function toBoard(names: readonly string[]): OperatorFunction<WidgetRecord, Board> {
   return (records) =>
     records.pipe(
-      scan((board: Board, r: Settled<Widget>): Board => {
+      scan((board: Board, r: WidgetRecord): Board => {
         const name = names[r.index];
         const card: Card =
           r.status === 'fulfilled'
