@@ -330,9 +330,15 @@ export class Engine {
     if (group.fireTiedDeadlines !== undefined && !(group === this.startingGroup && index === this.startingIndex)) {
       // The input has finished (an observable input has already unsubscribed
       // itself), so when a deadline takes its slot, its signal stays as it is.
+      const { indices } = group;
+      const held = indices === undefined ? -1 : indices[index];
       group.handles[index] = undefined;
       group.fireTiedDeadlines();
       if (group.state[index] !== RUNNING || group.closed || this.closed) return;
+      // A lazily read collection recycles slots: a deadline that took this one
+      // freed it, and the next element may be running in it now. This outcome
+      // is not that input's.
+      if (indices !== undefined && indices[index] !== held) return;
     }
     this.release(group, index, ok ? FULFILLED : REJECTED);
     this.deliver(group, index, ok, value);
