@@ -44,7 +44,7 @@ export class FirstGroup extends Group {
     }
     // Losers are torn down (their signals aborted) before the winner is seen.
     this.engine.close(this);
-    this.engine.emit(value);
+    this.engine.emit(value, this.lane);
   }
 
   override done(): void {
