@@ -10,16 +10,55 @@
  * always did.
  */
 import { Observable, Subscriber } from 'rxjs';
-import type { Engine } from './engine.js';
+import { Engine } from './engine.js';
 import type { Lane } from './group.js';
 import { Queue } from './queue.js';
 
-/** What the engine hands its results to when a `for await` loop reads the output. */
+/** A `for await` loop reading the output: where `ReadingEngine` hands its results. */
 export interface Reader {
   /** Called once, when the subscription's engine is made. */
-  attach(engine: Engine): void;
-  /** A result of an input of `lane`: to a `next()` that waits for it, or into the buffer (holding budget). */
+  attach(engine: ReadingEngine): void;
+  /**
+   * A result of an input of `lane`: to a `next()` that waits for it, or into
+   * the buffer, where it holds a unit of budget (`ReadingEngine.hold`) until
+   * the loop takes it (`ReadingEngine.took`).
+   */
   push(value: unknown, lane: Lane): void;
+}
+
+/**
+ * The engine of a subscription read by a `for await` loop: results go to the
+ * loop's buffer, and each one waiting there keeps a unit of budget and of its
+ * lane's cap, as a running input would. A subclass, so that `subscribe`'s
+ * `emit` stays as it was (one call, no branch).
+ */
+export class ReadingEngine extends Engine {
+  constructor(
+    subscriber: Subscriber<unknown>,
+    budget: number,
+    lanes: readonly Lane[],
+    private readonly reader: Reader,
+  ) {
+    super(subscriber, budget, lanes);
+    reader.attach(this);
+  }
+
+  override emit(value: unknown, lane: Lane): void {
+    this.reader.push(value, lane);
+  }
+
+  /** A result waits unread: it keeps a unit of budget. */
+  hold(lane: Lane): void {
+    lane.running++;
+    this.running++;
+  }
+
+  /** The loop took a result that waited: its unit of budget frees, and what it allows starts. */
+  took(lane: Lane): void {
+    lane.running--;
+    this.running--;
+    this.pump();
+  }
 }
 
 /** Subscribes the output, with a reader for a `for await` loop or without one for `subscribe`. */
@@ -54,7 +93,7 @@ const DONE_RESULT: IteratorResult<never> = Object.freeze({ value: undefined, don
  * in the loop body).
  */
 class ResultIterator<T> implements AsyncIterableIterator<T>, Reader {
-  private engine: Engine | undefined;
+  private engine: ReadingEngine | undefined;
   private subscriber: ResultSubscriber<T> | undefined;
   /** Results the loop has not taken, and the lane whose budget each holds. */
   private readonly unread = new Queue<T>();
@@ -72,7 +111,7 @@ class ResultIterator<T> implements AsyncIterableIterator<T>, Reader {
     return this;
   }
 
-  attach(engine: Engine): void {
+  attach(engine: ReadingEngine): void {
     this.engine = engine;
   }
 
@@ -84,7 +123,7 @@ class ResultIterator<T> implements AsyncIterableIterator<T>, Reader {
       const lane = this.lanes.peek();
       this.lanes.shift();
       // Its budget frees: the engine may start the next input (and read the collection) now.
-      if (lane !== undefined) this.engine!.readerTook(lane);
+      if (lane !== undefined) this.engine!.took(lane);
       return Promise.resolve({ value, done: false });
     }
     const { failure } = this;
@@ -128,7 +167,7 @@ class ResultIterator<T> implements AsyncIterableIterator<T>, Reader {
     }
     this.unread.push(value as T);
     this.lanes.push(lane);
-    if (lane !== undefined) this.engine!.holdForReader(lane);
+    if (lane !== undefined) this.engine!.hold(lane);
   }
 
   /** @internal The output completed. */

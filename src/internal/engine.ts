@@ -14,7 +14,6 @@
  */
 import { from, throwError, UnsubscriptionError, type Subscriber } from 'rxjs';
 import type * as Slots from './group.js';
-import type { Reader } from './asyncIteration.js';
 import type { Group, Lane, SlotState } from './group.js';
 import { InputSubscriber } from './inputSubscriber.js';
 import { describeValue, markHandled, thenOf } from './validate.js';
@@ -64,10 +63,7 @@ export class Engine {
     private readonly budget: number,
     /** Lanes in priority order: when budget frees, the first lane with waiting work (and room under its cap) wins. */
     private readonly lanes: readonly Lane[],
-    /** A `for await` loop reading the output (`asyncIteration.ts`); undefined for `subscribe`. */
-    private readonly reader?: Reader,
   ) {
-    reader?.attach(this);
     // The one teardown of this subscription: runs on unsubscribe, error or
     // completion (after `fail` and `complete` have shut down: then a no-op).
     subscriber.add(() => {
@@ -85,23 +81,14 @@ export class Engine {
     this.finalizers.push(finalizer);
   }
 
-  /** A result of an input of `lane`, for the consumer. */
+  /**
+   * A result of an input of `lane`, for the consumer. (A `for await` loop reads
+   * through `ReadingEngine`, whose unread results hold budget: kept out of here
+   * so that `subscribe` pays nothing for it.)
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `ReadingEngine` needs the lane
   emit(value: unknown, lane: Lane): void {
-    if (this.reader === undefined) this.subscriber.next(value);
-    else this.reader.push(value, lane);
-  }
-
-  /** A `for await` loop has not taken a result yet: it keeps a unit of budget, as a running input would. */
-  holdForReader(lane: Lane): void {
-    lane.running++;
-    this.running++;
-  }
-
-  /** The loop took a result that waited: its unit of budget frees. */
-  readerTook(lane: Lane): void {
-    lane.running--;
-    this.running--;
-    this.pump();
+    this.subscriber.next(value);
   }
 
   /** Errors the output after tearing every running input down (fail fast). */

@@ -4,7 +4,7 @@
  * (a batch). Each collection becomes a group that the engine runs.
  */
 import { Observable, type Subscriber, type OperatorFunction } from 'rxjs';
-import { IterableObservable, type Reader } from './asyncIteration.js';
+import { IterableObservable, ReadingEngine, type Reader } from './asyncIteration.js';
 import { Engine } from './engine.js';
 import { Lane, type Group } from './group.js';
 import { CollectionSubscriber, sourceOf, type Source } from './sources.js';
@@ -31,7 +31,10 @@ export interface Plan {
 function createEngine(plan: Plan, subscriber: Subscriber<unknown>, reader?: Reader): { engine: Engine; lanes: Lanes } {
   const lanes: Record<string, Lane> = {};
   for (const [name, cap] of Object.entries(plan.lanes)) lanes[name] = new Lane(name, cap);
-  const engine = new Engine(subscriber, plan.budget, Object.values(lanes), reader);
+  const engine =
+    reader === undefined
+      ? new Engine(subscriber, plan.budget, Object.values(lanes))
+      : new ReadingEngine(subscriber, plan.budget, Object.values(lanes), reader);
   if (plan.signal !== undefined) watchSignal(plan.signal, engine);
   return { engine, lanes };
 }
