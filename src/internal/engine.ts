@@ -392,6 +392,10 @@ export class Engine {
    */
   giveUp(group: Group, reason: unknown): void {
     if (group.closed || this.closed) return;
+    // Values an Observable collection pushed that still wait for a slot were
+    // received: each takes a slot now (no user code runs) and gets its record.
+    const waiting = group.source?.waiting?.() ?? 0;
+    for (let k = 0; k < waiting; k++) if (group.takeNextToStart() < 0) break;
     const { state } = group;
     const late: number[] = [];
     for (let i = 0; i < group.size; i++) {
