@@ -4,7 +4,7 @@
  * by timing: how many inputs have started, how many results the loop has
  * taken, how many elements the collection has given.
  */
-import { EMPTY, map, Observable, of } from 'rxjs';
+import { EMPTY, map, Observable, of, UnsubscriptionError } from 'rxjs';
 import {
   asCompleted,
   AsCompletedTimeoutError,
@@ -274,6 +274,26 @@ describe('for await over a creation form', () => {
       await sleep(10);
       expect(closed).toBe(true);
       expect(reads).toBeLessThanOrEqual(6);
+    });
+    it("throws a teardown error from the loop's exit as an UnsubscriptionError, as unsubscribe() would", async () => {
+      const broken = new Error('finalizer broke');
+      const inputs = [
+        Promise.resolve(0),
+        new Observable<number>(() => () => {
+          throw broken;
+        }),
+      ];
+      let caught: unknown;
+      try {
+        for await (const value of asCompleted(inputs)) {
+          expect(value).toBe(0);
+          break;
+        }
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(UnsubscriptionError);
+      expect((caught as UnsubscriptionError).errors).toEqual([broken]);
     });
   });
 
