@@ -4,6 +4,7 @@
  * by timing: how many inputs have started, how many results the loop has
  * taken, how many elements the collection has given.
  */
+import fc from 'fast-check';
 import { EMPTY, map, Observable, of, UnsubscriptionError } from 'rxjs';
 import {
   asCompleted,
@@ -391,5 +392,81 @@ describe('for await over a creation form', () => {
       ),
     ];
     for (const form of forms) expect(typeof (form as AsyncIterable<unknown>)[Symbol.asyncIterator]).toBe('function');
+  });
+});
+
+describe('for await (property: a random slow consumer)', () => {
+  /** `n` microtask hops: the consumer's and the work's pace, without timers. */
+  const hops = async (n: number) => {
+    for (let i = 0; i < n; i++) await null;
+  };
+
+  it('never reads beyond started + 1, never has more than `concurrency` outstanding, and gives every result once', async () => {
+    const seed = process.env.FC_SEED;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          concurrency: fc.integer({ min: 1, max: 4 }),
+          source: fc.constantFrom('async', 'sync'),
+          work: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 16 }),
+          body: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 8 }),
+          breakAfter: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
+        }),
+        async ({ concurrency, source, work, body, breakAfter }) => {
+          let reads = 0;
+          let started = 0;
+          let taken = 0;
+          let closed = false;
+          const signals: AbortSignal[] = [];
+          const problems: string[] = [];
+          function* syncItems(): Generator<number> {
+            try {
+              for (let i = 0; i < work.length; i++) {
+                reads++;
+                if (reads > started + 1) problems.push(`read ${reads} with ${started} started`);
+                yield i;
+              }
+            } finally {
+              closed = true;
+            }
+          }
+          async function* asyncItems(): AsyncGenerator<number> {
+            yield* syncItems();
+          }
+          const project = async (i: number, _index: number, signal: AbortSignal) => {
+            started++;
+            signals.push(signal);
+            // A result being handed to a waiting `next()` may not be counted as taken yet: + 1.
+            if (started - taken > concurrency + 1) problems.push(`started ${started} with ${taken} taken`);
+            await hops(work[i]!);
+            return i;
+          };
+          const items = source === 'async' ? asyncItems() : syncItems();
+          const seen: number[] = [];
+          for await (const i of asCompleted(items, project, { concurrency })) {
+            seen.push(i);
+            taken++;
+            await hops(body[taken % body.length]!);
+            // The loop is busy: no `next()` waits, so running + unread is exactly what started and was not taken.
+            if (started - taken > concurrency) problems.push(`outstanding ${started - taken} after a body`);
+            if (taken === breakAfter) break;
+          }
+          await hops(8);
+          expect(problems).toEqual([]);
+          const ended = breakAfter !== undefined && breakAfter < work.length;
+          if (!ended) {
+            expect([...seen].sort((a, b) => a - b)).toEqual(work.map((_, i) => i));
+            expect(signals.every((s) => !s.aborted)).toBe(true);
+          } else {
+            expect(new Set(seen).size).toBe(seen.length);
+            expect(seen).toHaveLength(breakAfter);
+          }
+          // Every end path closes the collection (or finds it done).
+          expect(closed).toBe(true);
+          expect(reads).toBeLessThanOrEqual(started + 1);
+        },
+      ),
+      { numRuns: Number(process.env.FC_RUNS ?? 150), ...(seed && seed !== 'random' ? { seed: Number(seed) } : {}) },
+    );
   });
 });
