@@ -686,44 +686,62 @@ export async function fanOutScenario(server: DemoServer, config: ScenarioConfig 
 /* ------------------------------------------------------------------ 7 */
 
 export interface StreamingReport extends ScenarioReport {
-  /** What happened, in order: a read from the source, a request started, a result emitted, the drain. */
+  /**
+   * What happened, in order: a read from the source, a request started, a
+   * result taken by the loop, the drain.
+   */
   events: Array<{ kind: 'read' | 'start' | 'result' | 'drain'; index: number; at: number }>;
+  /** The loop body's time per result (ms, scaled). */
+  loopMs: number;
   /** Jobs read from the source. */
   read: number;
-  /** Results emitted. */
+  /** Results the loop took. */
   taken: number;
-  /** Most jobs read and without a result yet, at any read: never above the limit. */
+  /**
+   * Most jobs outstanding at any read, the one read included: read and not yet
+   * taken by the loop (running or waiting unread), less the result being taken
+   * right then (a read comes as the loop takes a result). Never above the limit.
+   */
   mostAhead: number;
   /** Whether the source's `finally` ran (it was closed). */
   closed: boolean;
   peak: number;
 }
 
-/** Server delays of the jobs, in turn (ms). */
+/** Server delays of the jobs, in turn (ms): all shorter than the loop body. */
 const JOB_MS = [150, 100, 220, 120, 180, 90, 160, 130, 200, 110];
+/** The loop body's time per result (ms): slower than any request, so the loop sets the pace. */
+const LOOP_MS = 300;
 const STREAM_LIMIT = 3;
 /** The source is asked to stop after this many results. */
 const DRAIN_AFTER = 6;
 
 /**
- * An endless async source at concurrency 3: a job is read only when a request
- * can start, so reads, starts and results interleave and the source is never
- * read ahead. After 6 results the source is drained: it stops, what was read
- * still finishes, the output completes.
+ * `for await` over an endless async source at concurrency 3. A job is read
+ * only when a request can start, and a result waits for the loop and counts
+ * against the limit until the loop takes it, so a slow loop body holds the
+ * reads back (backpressure, as p-map's `pMapIterable`): reads, starts and
+ * results interleave at the loop's pace. After 6 results the source is
+ * drained: it stops, what was read still finishes, the loop ends.
  */
 export async function streamingScenario(server: DemoServer, config: ScenarioConfig = {}): Promise<StreamingReport> {
   const run = new Run(server, config);
+  const loopMs = run.ms(LOOP_MS);
   const events: StreamingReport['events'] = [];
   const log = (kind: StreamingReport['events'][number]['kind'], index: number, text: string) => {
     events.push({ kind, index, at: run.elapsed() });
     run.print(`  ${stamp(run.elapsed())}  ${text}`);
   };
-  run.print(`  An endless queue of jobs, each one a request; at most ${STREAM_LIMIT} run. A job is read only`);
-  run.print(`  when a request can start, so reads, starts and results interleave:`);
-  run.print();
   run.print(
-    `  asCompleted(jobs(), (job, i, signal) => fetchJob(job, signal), { concurrency: ${STREAM_LIMIT}, emit: 'tagged' })`,
+    `  An endless queue of jobs, each one a request; at most ${STREAM_LIMIT} outstanding (running, or done and`,
   );
+  run.print(`  not yet taken by the loop). The loop body takes ${loopMs} ms per result, longer than any request,`);
+  run.print(`  so the loop sets the pace: a job is read only as the loop takes a result.`);
+  run.print();
+  run.print(`  for await (const { index } of asCompleted(jobs(), (job, i, signal) => fetchJob(job, signal),`);
+  run.print(`                                             { concurrency: ${STREAM_LIMIT}, emit: 'tagged' })) {`);
+  run.print(`    await handle(index); // ${loopMs} ms`);
+  run.print(`  }`);
   run.print();
 
   let draining = false;
@@ -738,8 +756,9 @@ export async function streamingScenario(server: DemoServer, config: ScenarioConf
       for (let i = 0; ; i++) {
         if (draining) return;
         read++;
-        mostAhead = Math.max(mostAhead, read - taken);
-        log('read', i, `read    #${i} ${name(i)}   (read ${read}, results ${taken})`);
+        // The 4th read on comes as the loop takes a result (its body has not counted it yet).
+        mostAhead = Math.max(mostAhead, read - taken - (read > STREAM_LIMIT ? 1 : 0));
+        log('read', i, `read    #${i} ${name(i)}   (read ${read}, taken ${taken})`);
         yield i;
       }
     } finally {
@@ -751,26 +770,21 @@ export async function streamingScenario(server: DemoServer, config: ScenarioConf
     return getJson<{ tag: string }>(run.callUrl({ name: name(i), ms: JOB_MS[i % JOB_MS.length]! }), signal);
   };
 
-  // Next: `for await` over the same call, where a slow loop body holds the reads back
-  // (backpressure), once creation forms are async iterables.
-  const error = await drain(
-    asCompleted(jobs(), (i, _k, signal) => fetchJob(i, signal), { concurrency: STREAM_LIMIT, emit: 'tagged' }),
-    ({ index, completed }) => {
-      taken++;
-      log('result', index, `result  #${index} ${name(index)}   [${completed}/?]`);
-      if (taken === DRAIN_AFTER) {
-        draining = true;
-        log(
-          'drain',
-          -1,
-          `drain: the source is asked to stop; the ${read - taken} jobs read and unfinished still finish`,
-        );
-      }
-    },
-  );
+  const output = asCompleted(jobs(), (i, _k, signal) => fetchJob(i, signal), {
+    concurrency: STREAM_LIMIT,
+    emit: 'tagged',
+  });
+  for await (const { index, completed } of output) {
+    taken++;
+    log('result', index, `result  #${index} ${name(index)}   [${completed}/?]  the loop body takes ${loopMs} ms`);
+    if (taken === DRAIN_AFTER) {
+      draining = true;
+      log('drain', -1, `drain: the source is asked to stop; the ${read - taken} jobs read and not taken still finish`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, loopMs));
+  }
   const elapsed = run.elapsed();
-  if (error !== undefined) throw error;
-  log('drain', -1, `completed: ${taken} results of ${read} jobs read, source closed: ${closed}`);
+  log('drain', -1, `the loop ended: ${taken} results of ${read} jobs read, source closed: ${closed}`);
   await run.settle();
   const peak = server.log.peak;
 
@@ -780,9 +794,20 @@ export async function streamingScenario(server: DemoServer, config: ScenarioConf
     inFlight: true,
   });
 
+  // From the 4th read on, each read comes as the loop takes a result.
+  const readTimes = events.filter((e) => e.kind === 'read').map((e) => e.at);
+  const gaps = readTimes.slice(STREAM_LIMIT + 1).map((t, k) => t - readTimes[k + STREAM_LIMIT]!);
+  const medianGap = gaps.length > 0 ? [...gaps].sort((a, b) => a - b)[gaps.length >> 1]! : 0;
+  const slowest = run.ms(Math.max(...JOB_MS));
+  run.print(`  reads from the 4th on came every ~${ms(medianGap)}: the loop's pace, though every request took`);
+  run.print(`  at most ${slowest} ms on the server`);
   run.check(
     mostAhead <= STREAM_LIMIT,
-    `never more than ${STREAM_LIMIT} jobs read and unfinished: a job is read when a request can start (most: ${mostAhead})`,
+    `never more than ${STREAM_LIMIT} jobs outstanding (running or waiting for the loop) at a read (most: ${mostAhead})`,
+  );
+  run.check(
+    gaps.length > 0 && medianGap >= loopMs * 0.8 && slowest < loopMs,
+    `the loop's pace held the reads back: one every ~${ms(medianGap)} though every request took under ${slowest} ms`,
   );
   run.check(peak <= STREAM_LIMIT, `the server never had more than ${STREAM_LIMIT} requests open (its peak: ${peak})`);
   const afterDrain = events.slice(events.findIndex((e) => e.kind === 'drain')).filter((e) => e.kind === 'read');
@@ -792,9 +817,9 @@ export async function streamingScenario(server: DemoServer, config: ScenarioConf
       taken === read &&
       run.requests().length === read &&
       run.requests().every((r) => r.outcome === 'answered'),
-    `drained: no read after the drain, all ${read} jobs read were answered, the source was closed`,
+    `drained: no read after the drain, all ${read} jobs read were answered and taken, the source was closed`,
   );
-  return { ...run.report(elapsed), events, read, taken, mostAhead, closed, peak };
+  return { ...run.report(elapsed), events, loopMs, read, taken, mostAhead, closed, peak };
 }
 
 /* ------------------------------------------------------------------ registry */
@@ -813,5 +838,5 @@ export const scenarios: readonly Scenario[] = [
   { name: 'errors', title: 'settled mode: a tally of successes and failures', run: errorsScenario },
   { name: 'concurrency', title: '10 requests, at most 3 at a time', run: concurrencyScenario },
   { name: 'fan-out', title: 'two-stage fan-out: gather-then-fan-out vs mergeCompletedThen', run: fanOutScenario },
-  { name: 'streaming', title: 'an endless async source, read as slots free, then a drain', run: streamingScenario },
+  { name: 'streaming', title: 'for await over an endless source: backpressure, then a drain', run: streamingScenario },
 ];

@@ -4,7 +4,7 @@
  * teardown, and a `total` re-armed in steps keeps its same-frame tie with
  * `each`. Each test fails without its fix.
  */
-import { NEVER, Observable, Subject } from 'rxjs';
+import { map, NEVER, Observable, Subject } from 'rxjs';
 import { AsCompletedTimeoutError, asCompletedWithTimeout, type CompletionInput, type Settled } from '../src/index';
 import { createTestScheduler } from './support/marbles';
 
@@ -80,5 +80,42 @@ describe('a total above 2^31-1 ms (issue 9, defect 7)', () => {
     });
     expect(error).toBeInstanceOf(AsCompletedTimeoutError);
     expect((error as AsCompletedTimeoutError).info.scope).toBe('total');
+  });
+});
+
+describe('a lazy collection whose slot is recycled while an outcome arrives (engine defect, found by the re-entrancy properties)', () => {
+  it('gives the outcome that lost its tie with `each` to no one: the next input, started in the recycled slot, runs on to its own limit', () => {
+    createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const a = cold('-(a|)');
+      // prettier-ignore
+      const b = cold('  --(b|)');
+      // prettier-ignore
+      const c = cold('    -');
+      function* inputs(): Generator<Observable<string>> {
+        yield a;
+        yield b;
+        yield c;
+      }
+      // b finishes in the frame its limit falls (3): the limit wins, b is torn
+      // down, and c starts in the slot b held. b's own outcome, still being
+      // delivered, must not finish c's slot.
+      const records = asCompletedWithTimeout(inputs(), { total: 6, each: 2, concurrency: 1, emit: 'settled' }).pipe(
+        map((r) => `${r.status}:${r.index}:${r.status === 'fulfilled' ? String(r.value) : 'timeout'}`),
+      );
+      // prettier-ignore
+      const expected =  '-x-y-(z|)';
+      expectObservable(records).toBe(expected, {
+        x: 'fulfilled:0:a',
+        y: 'rejected:1:timeout',
+        z: 'rejected:2:timeout',
+      });
+      // prettier-ignore
+      expectSubscriptions(a.subscriptions).toBe('^!');
+      // prettier-ignore
+      expectSubscriptions(b.subscriptions).toBe('-^-!');
+      // prettier-ignore
+      expectSubscriptions(c.subscriptions).toBe('---^-!');
+    });
   });
 });

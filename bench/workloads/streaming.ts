@@ -199,11 +199,13 @@ export async function probeStreams(): Promise<StreamSupport> {
     );
     const mapper = sum === 6;
     let forAwait = false;
-    if (mapper && typeof out[Symbol.asyncIterator] === 'function') {
+    // A fresh generator: each subscription (and each loop) reads its collection anew, and `out`'s is spent.
+    const loop = asCompletedMapper(asyncIds(3), (id) => work(id + 1), { concurrency: 2 });
+    if (mapper && typeof loop[Symbol.asyncIterator] === 'function') {
       const s = await within(
         (async () => {
           let total = 0;
-          for await (const v of out as AsyncIterable<number>) total += v;
+          for await (const v of loop as AsyncIterable<number>) total += v;
           return total;
         })(),
       );

@@ -37,12 +37,12 @@ export class CompletionGroup extends Group {
       case 'value':
         if (!ok) return this.engine.fail(value);
         this.completed++;
-        return this.engine.emit(value);
+        return this.engine.emit(value, this.lane);
       case 'tagged':
         if (!ok) return this.engine.fail(value);
-        return this.engine.emit(this.tagged(index, value));
+        return this.engine.emit(this.tagged(index, value), this.lane);
       case 'settled':
-        return this.engine.emit(this.recordOf(index, ok, value));
+        return this.engine.emit(this.recordOf(index, ok, value), this.lane);
     }
   }
 

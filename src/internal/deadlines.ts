@@ -246,15 +246,19 @@ function snapshot(
     if (group.keys !== undefined) (info as { key?: unknown }).key = group.keys[index];
   }
   if (group.indices !== undefined) {
-    // Recycled slots keep no history: what is pending is read now. Nothing
-    // read waits for a slot (elements are read only when one is free).
+    // Recycled slots keep no history: what is pending is read now. Only an
+    // Observable collection's values wait for a slot (iterators are read only
+    // when one is free); they come next in index order.
     const pending: number[] = [];
     for (let slot = 0; slot < group.size; slot++) {
       const state = group.state[slot];
       if (state === RUNNING || state === GIVING_UP) pending.push(group.indices[slot]);
     }
     pending.sort((a, b) => a - b);
-    return Object.assign(info, { pending, queued: [] });
+    const waiting = group.source?.waiting?.() ?? 0;
+    const queued: number[] = [];
+    for (let k = 0; k < waiting; k++) queued.push(group.read + k);
+    return Object.assign(info, { pending, queued });
   }
   const at = group.events;
   const started = group.nextToStart;

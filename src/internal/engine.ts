@@ -81,7 +81,13 @@ export class Engine {
     this.finalizers.push(finalizer);
   }
 
-  emit(value: unknown): void {
+  /**
+   * A result of an input of `lane`, for the consumer. (A `for await` loop reads
+   * through `ReadingEngine`, whose unread results hold budget: kept out of here
+   * so that `subscribe` pays nothing for it.)
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `ReadingEngine` needs the lane
+  emit(value: unknown, lane: Lane): void {
     this.subscriber.next(value);
   }
 
@@ -330,9 +336,15 @@ export class Engine {
     if (group.fireTiedDeadlines !== undefined && !(group === this.startingGroup && index === this.startingIndex)) {
       // The input has finished (an observable input has already unsubscribed
       // itself), so when a deadline takes its slot, its signal stays as it is.
+      const { indices } = group;
+      const held = indices === undefined ? -1 : indices[index];
       group.handles[index] = undefined;
       group.fireTiedDeadlines();
       if (group.state[index] !== RUNNING || group.closed || this.closed) return;
+      // A lazily read collection recycles slots: a deadline that took this one
+      // freed it, and the next element may be running in it now. This outcome
+      // is not that input's.
+      if (indices !== undefined && indices[index] !== held) return;
     }
     this.release(group, index, ok ? FULFILLED : REJECTED);
     this.deliver(group, index, ok, value);
@@ -380,6 +392,10 @@ export class Engine {
    */
   giveUp(group: Group, reason: unknown): void {
     if (group.closed || this.closed) return;
+    // Values an Observable collection pushed that still wait for a slot were
+    // received: each takes a slot now (no user code runs) and gets its record.
+    const waiting = group.source?.waiting?.() ?? 0;
+    for (let k = 0; k < waiting; k++) if (group.takeNextToStart() < 0) break;
     const { state } = group;
     const late: number[] = [];
     for (let i = 0; i < group.size; i++) {

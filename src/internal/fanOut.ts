@@ -194,15 +194,18 @@ export class ItemGroup extends Group {
     }
     if (children === undefined) {
       if (this.emitMode !== 'settled') return this.engine.fail(failure);
-      this.engine.emit({
-        status: 'rejected',
-        reason: failure,
-        stage: 1,
-        item,
-        itemIndex: index,
-        completed: ++this.completed,
-        batch: this.batch,
-      });
+      this.engine.emit(
+        {
+          status: 'rejected',
+          reason: failure,
+          stage: 1,
+          item,
+          itemIndex: index,
+          completed: ++this.completed,
+          batch: this.batch,
+        },
+        this.lane,
+      );
       return;
     }
     // Stage 2 of this item starts now, not when the rest of stage 1 is done
@@ -275,7 +278,7 @@ class ChildGroup extends Group {
     if (mode === 'value') {
       if (!ok) return parent.engine.fail(value);
       parent.completed++;
-      return parent.engine.emit(value);
+      return parent.engine.emit(value, this.lane);
     }
     if (mode === 'tagged' && !ok) return parent.engine.fail(value);
     const { item, itemIndex } = this;
@@ -284,12 +287,13 @@ class ChildGroup extends Group {
     const completed = ++parent.completed;
     const { batch } = parent;
     if (mode === 'tagged') {
-      return parent.engine.emit({ value, item, itemIndex, child, childIndex, completed, batch });
+      return parent.engine.emit({ value, item, itemIndex, child, childIndex, completed, batch }, this.lane);
     }
     parent.engine.emit(
       ok
         ? { status: 'fulfilled', value, stage: 2, item, itemIndex, child, childIndex, completed, batch }
         : { status: 'rejected', reason: value, stage: 2, item, itemIndex, child, childIndex, completed, batch },
+      this.lane,
     );
   }
 }

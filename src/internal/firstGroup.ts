@@ -47,9 +47,12 @@ export class FirstGroup extends Group {
     const input = this.elements[slot];
     // Losers are torn down (their signals aborted) before the winner is seen.
     this.engine.close(this);
-    if (!this.tagged) return this.engine.emit(value);
+    if (!this.tagged) return this.engine.emit(value, this.lane);
     const { keys } = this;
-    this.engine.emit(keys === undefined ? { value, index, input } : { value, index, input, key: keys[slot] });
+    this.engine.emit(
+      keys === undefined ? { value, index, input } : { value, index, input, key: keys[slot] },
+      this.lane,
+    );
   }
 
   override done(): void {

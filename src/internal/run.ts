@@ -4,6 +4,7 @@
  * (a batch). Each collection becomes a group that the engine runs.
  */
 import { Observable, type Subscriber, type OperatorFunction } from 'rxjs';
+import { IterableObservable, ReadingEngine, type Reader } from './asyncIteration.js';
 import { Engine } from './engine.js';
 import { Lane, type Group } from './group.js';
 import { CollectionSubscriber, sourceOf, type Source } from './sources.js';
@@ -40,10 +41,13 @@ export interface Plan {
   group(engine: Engine, source: Source, batch: number, lanes: Lanes): Group;
 }
 
-function createEngine(plan: Plan, subscriber: Subscriber<unknown>): { engine: Engine; lanes: Lanes } {
+function createEngine(plan: Plan, subscriber: Subscriber<unknown>, reader?: Reader): { engine: Engine; lanes: Lanes } {
   const lanes: Record<string, Lane> = {};
   for (const [name, cap] of Object.entries(plan.lanes)) lanes[name] = new Lane(name, cap);
-  const engine = new Engine(subscriber, plan.budget, Object.values(lanes));
+  const engine =
+    reader === undefined
+      ? new Engine(subscriber, plan.budget, Object.values(lanes))
+      : new ReadingEngine(subscriber, plan.budget, Object.values(lanes), reader);
   if (plan.signal !== undefined) watchSignal(plan.signal, engine);
   return { engine, lanes };
 }
@@ -64,10 +68,13 @@ function watchSignal(signal: AbortSignal, engine: Engine): void {
   engine.onShutdown(() => signal.removeEventListener('abort', onAbort));
 }
 
-/** The creation form: one collection, read anew on every subscription. */
-export function runCollection<R>(collection: object, plan: Plan): Observable<R> {
-  return new Observable<R>((subscriber) => {
-    const { engine, lanes } = createEngine(plan, subscriber);
+/**
+ * The creation form: one collection, read anew on every subscription (and on
+ * every `for await` loop, whose unread results hold budget: `asyncIteration.ts`).
+ */
+export function runCollection<R>(collection: object, plan: Plan): IterableObservable<R> {
+  return new IterableObservable<R>((subscriber, reader) => {
+    const { engine, lanes } = createEngine(plan, subscriber, reader);
     if (engine.closed) return;
     let source: Source;
     try {

@@ -42,6 +42,12 @@ export interface Source {
   next(): unknown;
   /** Ends reading early: `return()` the iterator, unsubscribe the Observable. May throw (a teardown error). */
   close(): void;
+  /**
+   * How many elements arrived and wait to be given by `next()` (an Observable's
+   * values pushed while no input could start): they were received, so a
+   * `'settled'` deadline gives each its record. Absent: none ever wait.
+   */
+  waiting?(): number;
 }
 
 /**
@@ -239,6 +245,10 @@ class ObservableSource implements Source {
   close(): void {
     while (this.queue.size > 0) this.queue.shift();
     this.subscriber?.unsubscribe();
+  }
+
+  waiting(): number {
+    return this.queue.size;
   }
 }
 
