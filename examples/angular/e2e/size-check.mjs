@@ -30,7 +30,11 @@
 //   lone plain-object rule) measured 5.47 / 7.56 / 8.83 KB, then mergeCompletedThen
 //   pages (stage 1 as a stream of lists) took all exports to 9.28 KB, past
 //   8.3 KB + 10 %: measured 5.47 / 7.62 / 9.28 KB, so the limits became
-//   5.5 / 7.7 / 9.3 KB.
+//   5.5 / 7.7 / 9.3 KB;
+// - `for await` (creation forms as async iterables with backpressure, an
+//   engine subclass holding unread results' budget) and an Observable
+//   collection's waiting values at a 'settled' deadline measured
+//   6.10 / 8.28 / 9.97 KB, so the limits became 6.1 / 8.3 / 10.0 KB.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -52,14 +56,14 @@ const ALL = Object.keys(OPERATOR_MODULES);
 
 const variants = [
   { name: 'base (no package)', entry: 'size/base.ts', uses: [] },
-  { name: 'asCompleted', entry: 'size/as-completed.ts', uses: ['asCompleted'], limit: 5.5 * KB },
+  { name: 'asCompleted', entry: 'size/as-completed.ts', uses: ['asCompleted'], limit: 6.1 * KB },
   {
     name: 'asCompletedWithTimeout',
     entry: 'size/as-completed-with-timeout.ts',
     uses: ['asCompletedWithTimeout'],
-    limit: 7.7 * KB,
+    limit: 8.3 * KB,
   },
-  { name: 'all exports', entry: 'size/all-exports.ts', uses: ALL, limit: 9.3 * KB },
+  { name: 'all exports', entry: 'size/all-exports.ts', uses: ALL, limit: 10.0 * KB },
 ];
 
 const fmt = (bytes) => `${(bytes / KB).toFixed(2)} KB`;
