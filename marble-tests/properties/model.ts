@@ -148,9 +148,9 @@ export class Clock {
    * Frames where an `each` limit expired an input while something else of the
    * operator's (another outcome, the expired input's own outcome, a deadline,
    * the source) was due in the same frame, or while a limit of another
-   * collection expired an input in that frame (each collection has its own
-   * timer, so their order is the order the timers were armed, not start
-   * order). With `anyLimit`, a limit that was merely due counts too.
+   * collection was due in that frame (each collection has its own timer, so
+   * their order is the order the timers were armed, not start order; in a
+   * fail-fast mode the one that runs first ends everything). With `anyLimit`, a limit that was merely due counts too.
    */
   limitTies(anyLimit: boolean): number[] {
     const frames = new Set<number>();
@@ -159,7 +159,9 @@ export class Clock {
       if (limit.tag !== 'limit' || !(limit.effective || (anyLimit && due(limit, limit.frame)))) continue;
       const tied = (a: Action) =>
         due(a, limit.frame) &&
-        (a.tag === 'limit' ? a.batch !== limit.batch && a.effective && limit.effective : a.tag !== 'unsubscribe');
+        // Another collection's limit due in this frame ties even if it did not run in the model: when
+        // the engine's timers run it first, its expiry may be the one that fails fast.
+        (a.tag === 'limit' ? a.batch !== limit.batch && limit.effective : a.tag !== 'unsubscribe');
       if (this.log.some(tied)) frames.add(limit.frame);
     }
     return [...frames];
