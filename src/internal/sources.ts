@@ -55,10 +55,10 @@ export interface Source {
  * caller has taken as a record) into its source.
  */
 export function sourceOf(collection: object): Source {
-  if (Array.isArray(collection) || collection instanceof Set) {
+  if (Array.isArray(collection) || collection instanceof Set || isForeign(collection, setHas)) {
     return new SnapshotSource(readWhole(collection as Iterable<unknown>));
   }
-  if (collection instanceof Map) return readMap(collection as Map<unknown, unknown>);
+  if (collection instanceof Map || isForeign(collection, mapHas)) return readMap(collection as Map<unknown, unknown>);
   if (typeof (collection as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
     return new IteratorSource(collection as Iterable<unknown>);
   }
@@ -67,6 +67,25 @@ export function sourceOf(collection: object): Source {
     return new AsyncIteratorSource(collection as AsyncIterable<unknown>);
   }
   return readRecord(collection as Record<string, unknown>);
+}
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with `.call`
+const setHas = Set.prototype.has;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with `.call`
+const mapHas = Map.prototype.has;
+
+/**
+ * A `Set` or `Map` (as `has` says) of another realm (a `vm` context, jest's
+ * sandbox), which `instanceof` misses: the built-in `has` accepts only a real
+ * one, of any realm. No user code runs (a Proxy is none).
+ */
+function isForeign(collection: object, has: (this: unknown, key: unknown) => boolean): boolean {
+  try {
+    has.call(collection, undefined);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An array or a `Set` (or a record or `Map`, with `keys`): every element, read at subscription. */
