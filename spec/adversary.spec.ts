@@ -4,7 +4,7 @@
  */
 import { runInNewContext } from 'node:vm';
 import { lastValueFrom, of, toArray, type Observable, type OperatorFunction, type Subscription } from 'rxjs';
-import { asCompleted, firstCompleted } from '../src/index.js';
+import { asCompleted, AsCompletedTimeoutError, asCompletedWithTimeout, firstCompleted } from '../src/index.js';
 
 type Loose = (...args: unknown[]) => Observable<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const AC = asCompleted as unknown as Loose;
@@ -52,6 +52,16 @@ describe('collections from another realm (a vm context)', () => {
       { key: 'a', value: 10 },
       { key: 'b', value: 20 },
     ]);
+  });
+
+  it('a Date of another realm is a `total` deadline, in the config and alone', async () => {
+    const at = () => runInNewContext(`new Date(${Date.now() + 20})`) as Date;
+    const never = new Promise<number>(() => {});
+    for (const timeout of [{ total: at() }, at()]) {
+      const error: unknown = await lastValueFrom(asCompletedWithTimeout([never], timeout)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AsCompletedTimeoutError);
+      expect((error as AsCompletedTimeoutError).info).toMatchObject({ scope: 'total', pending: [0] });
+    }
   });
 
   it("firstCompleted 'tagged' over a Map from another realm names the winner's key", async () => {
