@@ -207,7 +207,8 @@ export function holdsOnlyInputs(value: Record<string, unknown>): boolean {
     for (const key of Object.keys(value)) {
       const element = value[key];
       // A getter may make a new promise on every read: this one is never taken (the record is read again at subscription).
-      if (!('value' in Object.getOwnPropertyDescriptor(value, key)!)) markHandled(element);
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (descriptor === undefined || !('value' in descriptor)) markHandled(element);
       if (!isInputLike(element)) return false;
     }
     return true;
