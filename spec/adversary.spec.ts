@@ -146,3 +146,18 @@ describe('a lazy collection acting on the output while it is read', () => {
     expect(aborted).toEqual([]);
   });
 });
+
+describe('an already aborted `signal`', () => {
+  // Aborted later, the promises passed in that were never taken are marked handled; aborted before, likewise.
+  it.each([
+    ['an array', (p: Promise<number>) => [p]],
+    ['a Set', (p: Promise<number>) => new Set([p])],
+    ['a Map', (p: Promise<number>) => new Map([['p', p]])],
+    ['a record', (p: Promise<number>) => ({ p })],
+  ])('leaves no rejection of a promise passed in %s unhandled', async (_, collectionOf) => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    const p = Promise.reject(new Error('late'));
+    await expect(lastValueFrom(AC(collectionOf(p), { signal: controller.signal }))).rejects.toThrow('stop');
+  });
+});

@@ -13,7 +13,7 @@
  */
 import { isObservable, Subscriber, throwError, type Observable } from 'rxjs';
 import { Queue } from './queue.js';
-import { describeValue, markHandled } from './validate.js';
+import { describeValue, isPlainObject, markHandled } from './validate.js';
 
 /** `Source.next()`: nothing to give now; the source calls `wake` when it has. */
 export const NOT_YET: unique symbol = Symbol('rxjs-as-completed: not yet');
@@ -349,6 +349,29 @@ function readMap(map: Map<unknown, unknown>): Source {
     throw error;
   }
   return new SnapshotSource(values, keys);
+}
+
+/**
+ * Marks handled the promises a collection read whole holds, when it will never
+ * be read (an already aborted `signal`): they are running, and their
+ * rejections must not go unhandled. Runs no user code (no iterator, no
+ * getter); anything else is left alone.
+ */
+export function markPassedInHandled(collection: object): void {
+  try {
+    if (Array.isArray(collection)) Array.prototype.forEach.call(collection, markHandled);
+    else if (collection instanceof Set || isForeign(collection, setHas))
+      Set.prototype.forEach.call(collection, markHandled);
+    else if (collection instanceof Map || isForeign(collection, mapHas))
+      Map.prototype.forEach.call(collection, markHandled);
+    else if (isPlainObject(collection)) {
+      for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(collection))) {
+        if ('value' in descriptor) markHandled(descriptor.value);
+      }
+    }
+  } catch {
+    // A Proxy trap threw: nothing more to mark.
+  }
 }
 
 /** Reads a list of children (`mergeCompletedThen`'s stage 1) whole. */
