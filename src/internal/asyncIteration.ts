@@ -116,7 +116,8 @@ class ResultIterator<T> implements AsyncIterableIterator<T>, Reader {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.subscriber === undefined) this.subscribe();
+    // A loop left before its first `next()` (`return()`) never subscribes.
+    if (this.subscriber === undefined && !this.ended) this.subscribe();
     if (this.unread.size > 0) {
       const value = this.unread.peek()!;
       this.unread.shift();

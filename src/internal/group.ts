@@ -1,5 +1,6 @@
 import type { InputSubscriber } from './inputSubscriber.js';
 import { Queue } from './queue.js';
+import { markHandled } from './validate.js';
 import { DONE, NOT_YET, type Source } from './sources.js';
 
 /*
@@ -165,6 +166,11 @@ export abstract class Group {
     if (this.closed) return -1;
     if (this.source === undefined) return this.nextToStart >= this.size ? -1 : this.nextToStart++;
     const element = this.source.next();
+    // Reading ran user code, which may have ended the output or this group (the source is closed then): nothing starts.
+    if (this.closed) {
+      markHandled(element);
+      return -1;
+    }
     if (element === NOT_YET) return -1;
     if (element === DONE) {
       this.source = undefined;

@@ -57,7 +57,7 @@ export function asCompletedPlan(options: unknown): Plan {
 }
 
 export function timeoutPlan(config: unknown): Plan {
-  if (typeof config === 'number' || config instanceof Date) config = { total: config };
+  if (typeof config === 'number' || isDate(config)) config = { total: config };
   if (!isPlainObject(config)) {
     throw new TypeError(
       `Expected \`timeout\` to be a number of ms or a config object ({ total?, each?, ... }), got ${describeValue(config)}`,
@@ -68,8 +68,8 @@ export function timeoutPlan(config: unknown): Plan {
   if (total === undefined && each === undefined) {
     throw new TypeError('Expected `timeout` to set `total`, `each` or both, got neither');
   }
-  if (total !== undefined && !(total instanceof Date && !Number.isNaN(total.getTime()))) {
-    if (total instanceof Date) throw new TypeError('Expected `total` to be a valid Date, got an invalid Date');
+  if (total !== undefined && !(isDate(total) && !Number.isNaN(total.getTime()))) {
+    if (isDate(total)) throw new TypeError('Expected `total` to be a valid Date, got an invalid Date');
     readDuration(total, 'total');
   }
   if (each !== undefined) readDuration(each, 'each');
@@ -100,6 +100,21 @@ export function timeoutPlan(config: unknown): Plan {
     lanes: { inputs: Infinity },
     group: (engine, source, batch, { inputs: lane }) => new TimedGroup(engine, source, lane, batch, emit, plan),
   };
+}
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with `.call`
+const getTime = Date.prototype.getTime;
+
+/** A `Date` of this realm or another (a `vm` context, jest's sandbox): the built-in `getTime` accepts nothing else. */
+function isDate(value: unknown): value is Date {
+  if (value instanceof Date) return true;
+  if (value === null || typeof value !== 'object') return false;
+  try {
+    getTime.call(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isScheduler(value: unknown): value is SchedulerLike {

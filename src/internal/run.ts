@@ -7,7 +7,7 @@ import { Observable, type Subscriber, type OperatorFunction } from 'rxjs';
 import { IterableObservable, ReadingEngine, type Reader } from './asyncIteration.js';
 import { Engine } from './engine.js';
 import { Lane, type Group } from './group.js';
-import { CollectionSubscriber, sourceOf, type Source } from './sources.js';
+import { CollectionSubscriber, markPassedInHandled, sourceOf, type Source } from './sources.js';
 import {
   assertCollection,
   describeValue,
@@ -75,7 +75,11 @@ function watchSignal(signal: AbortSignal, engine: Engine): void {
 export function runCollection<R>(collection: object, plan: Plan): IterableObservable<R> {
   return new IterableObservable<R>((subscriber, reader) => {
     const { engine, lanes } = createEngine(plan, subscriber, reader);
-    if (engine.closed) return;
+    if (engine.closed) {
+      // An already aborted `signal`: nothing is read or started, but promises passed in are running.
+      markPassedInHandled(collection);
+      return;
+    }
     let source: Source;
     try {
       source = sourceOf(collection);

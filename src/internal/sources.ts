@@ -13,7 +13,7 @@
  */
 import { isObservable, Subscriber, throwError, type Observable } from 'rxjs';
 import { Queue } from './queue.js';
-import { describeValue, markHandled } from './validate.js';
+import { describeValue, isPlainObject, markHandled } from './validate.js';
 
 /** `Source.next()`: nothing to give now; the source calls `wake` when it has. */
 export const NOT_YET: unique symbol = Symbol('rxjs-as-completed: not yet');
@@ -55,10 +55,10 @@ export interface Source {
  * caller has taken as a record) into its source.
  */
 export function sourceOf(collection: object): Source {
-  if (Array.isArray(collection) || collection instanceof Set) {
+  if (Array.isArray(collection) || collection instanceof Set || isForeign(collection, setHas)) {
     return new SnapshotSource(readWhole(collection as Iterable<unknown>));
   }
-  if (collection instanceof Map) return readMap(collection as Map<unknown, unknown>);
+  if (collection instanceof Map || isForeign(collection, mapHas)) return readMap(collection as Map<unknown, unknown>);
   if (typeof (collection as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
     return new IteratorSource(collection as Iterable<unknown>);
   }
@@ -67,6 +67,25 @@ export function sourceOf(collection: object): Source {
     return new AsyncIteratorSource(collection as AsyncIterable<unknown>);
   }
   return readRecord(collection as Record<string, unknown>);
+}
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with `.call`
+const setHas = Set.prototype.has;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with `.call`
+const mapHas = Map.prototype.has;
+
+/**
+ * A `Set` or `Map` (as `has` says) of another realm (a `vm` context, jest's
+ * sandbox), which `instanceof` misses: the built-in `has` accepts only a real
+ * one, of any realm. No user code runs (a Proxy is none).
+ */
+function isForeign(collection: object, has: (this: unknown, key: unknown) => boolean): boolean {
+  try {
+    has.call(collection, undefined);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An array or a `Set` (or a record or `Map`, with `keys`): every element, read at subscription. */
@@ -330,6 +349,29 @@ function readMap(map: Map<unknown, unknown>): Source {
     throw error;
   }
   return new SnapshotSource(values, keys);
+}
+
+/**
+ * Marks handled the promises a collection read whole holds, when it will never
+ * be read (an already aborted `signal`): they are running, and their
+ * rejections must not go unhandled. Runs no user code (no iterator, no
+ * getter); anything else is left alone.
+ */
+export function markPassedInHandled(collection: object): void {
+  try {
+    if (Array.isArray(collection)) Array.prototype.forEach.call(collection, markHandled);
+    else if (collection instanceof Set || isForeign(collection, setHas))
+      Set.prototype.forEach.call(collection, markHandled);
+    else if (collection instanceof Map || isForeign(collection, mapHas))
+      Map.prototype.forEach.call(collection, markHandled);
+    else if (isPlainObject(collection)) {
+      for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(collection))) {
+        if ('value' in descriptor) markHandled(descriptor.value);
+      }
+    }
+  } catch {
+    // A Proxy trap threw: nothing more to mark.
+  }
 }
 
 /** Reads a list of children (`mergeCompletedThen`'s stage 1) whole. */

@@ -115,7 +115,12 @@ export function isCollection(value: unknown, name = '`inputs`'): value is object
       { cause: error },
     );
   }
-  return typeof asyncIterator === 'function' || isObservable(value);
+  if (typeof asyncIterator === 'function') return true;
+  try {
+    return isObservable(value);
+  } catch {
+    return false; // a Proxy trap threw (`instanceof`): no Observable
+  }
 }
 
 /** An iterable other than a string. */
@@ -136,8 +141,34 @@ export function isIterable(value: unknown, name = '`inputs`'): value is Iterable
 /** A plain options object: `{}` or `{ concurrency: 2 }`, never a collection, promise or Observable. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return (proto === Object.prototype || proto === null) && thenOf(value) === undefined;
+  let proto: object | null;
+  try {
+    proto = Object.getPrototypeOf(value) as object | null;
+  } catch {
+    return false; // a Proxy trap threw: no plain object we can tell
+  }
+  return (
+    (proto === Object.prototype || proto === null || isForeignObjectPrototype(proto)) && thenOf(value) === undefined
+  );
+}
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with `.call`
+const functionSource = Function.prototype.toString;
+const objectSource = functionSource.call(Object);
+
+/**
+ * `Object.prototype` of another realm (a `vm` context, jest's sandbox): the
+ * end of its chain, whose own `constructor` is that realm's `Object` (a
+ * built-in: its source text is this realm's `Object`'s).
+ */
+function isForeignObjectPrototype(proto: object): boolean {
+  try {
+    if (Object.getPrototypeOf(proto) !== null) return false;
+    const constructor: unknown = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+    return typeof constructor === 'function' && functionSource.call(constructor) === objectSource;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -174,7 +205,11 @@ export function isInputLike(value: unknown): boolean {
 export function holdsOnlyInputs(value: Record<string, unknown>): boolean {
   try {
     for (const key of Object.keys(value)) {
-      if (!isInputLike(value[key])) return false;
+      const element = value[key];
+      // A getter may make a new promise on every read: this one is never taken (the record is read again at subscription).
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (descriptor === undefined || !('value' in descriptor)) markHandled(element);
+      if (!isInputLike(element)) return false;
     }
     return true;
   } catch {
