@@ -863,6 +863,17 @@ function rejections(): void {
   asCompleted('abc');
   // @ts-expect-error a single promise is not a collection
   asCompleted(num);
+  // @ts-expect-error a record with a then() method is a thenable (one promise), not a collection
+  asCompleted({ then: (_signal: AbortSignal) => num, other: num });
+  // @ts-expect-error the same in the two-argument form
+  asCompleted({ then: (_signal: AbortSignal) => num }, {});
+  // A `then` key that is not a method is an ordinary record key.
+  expectTypeOf(asCompleted({ then: num, other: num }, { emit: 'tagged' })).toEqualTypeOf<
+    CompletionObservable<
+      | Completion<number, KeyedOrigin<Promise<number>, 'then'>>
+      | Completion<number, KeyedOrigin<Promise<number>, 'other'>>
+    >
+  >();
   interface Pair {
     user: Promise<User>;
   }

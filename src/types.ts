@@ -80,7 +80,11 @@ export type ValidCollection<C> = C &
       ? unknown
       : [keyof C] extends [never]
         ? never
-        : { readonly [K in keyof C]: C[K] & AnyCompletionInput });
+        : { readonly [K in keyof C]: C[K] & AnyCompletionInput } &
+            // A `then` method makes the object a thenable (one promise), which the runtime rejects.
+            (C extends { then: (...args: never[]) => unknown }
+              ? { readonly then: 'a record with a then() method is a thenable, not a collection' }
+              : unknown));
 
 /**
  * The collections `firstCompleted` takes: those of {@link CompletionCollection},
