@@ -21,7 +21,7 @@
  */
 import fc from 'fast-check';
 import { config, EmptyError, Observable, UnsubscriptionError } from 'rxjs';
-import { asCompleted, type CompletionInput } from '../../src/index';
+import { asCompleted, mergeCompletedThen, type CompletionInput } from '../../src/index';
 import { DEFAULT_SEED, RUNS, TIME_LIMIT } from './harness';
 
 interface FaInput {
@@ -42,7 +42,29 @@ interface FaScenario {
   paces: number[];
   /** Leave the loop at the `at`-th result (0-based). */
   stop?: { at: number; how: 'break' | 'throw' };
+  /**
+   * `mergeCompletedThen` instead of `asCompleted`: the collection holds these
+   * items, whose children are `inputs` handed out in turn (a record or a Map
+   * of items is given as an array).
+   */
+  items?: ItemPlan[];
 }
+
+interface ItemPlan {
+  /** The list at once, or a stream of pages (`sizes`), each after `gap` hops. */
+  paged: boolean;
+  sizes: number[];
+  gap: number;
+  /** How the stream of pages ends: completes, errors, or gives a page that is no list. */
+  end: 'complete' | 'error' | 'notList';
+}
+
+const itemPlanArb: fc.Arbitrary<ItemPlan> = fc.record({
+  paged: fc.integer({ min: 0, max: 3 }).map((n) => n !== 0),
+  sizes: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
+  gap: fc.integer({ min: 0, max: 6 }),
+  end: fc.constantFrom<ItemPlan['end']>('complete', 'complete', 'complete', 'error', 'notList'),
+});
 
 const inputArb: fc.Arbitrary<FaInput> = fc.record({
   kind: fc.constantFrom<FaInput['kind']>('value', 'value', 'value', 'value', 'error', 'empty'),
@@ -60,6 +82,7 @@ const scenarioArb: fc.Arbitrary<FaScenario> = fc.record(
     emit: fc.constantFrom<FaScenario['emit']>('value', 'tagged', 'settled', 'settled'),
     paces: fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 4 }),
     stop: fc.record({ at: fc.nat({ max: 8 }), how: fc.constantFrom<'break' | 'throw'>('break', 'throw') }),
+    items: fc.array(itemPlanArb, { maxLength: 4 }),
   },
   { requiredKeys: ['inputs', 'collection', 'concurrency', 'emit', 'paces'] },
 );
@@ -88,8 +111,8 @@ async function runScenario(s: FaScenario): Promise<string[]> {
     const subscribed = new Set<number>();
     const took = new Map<number, number>();
 
-    const made: Array<CompletionInput<unknown>> = s.inputs.map((spec, k) => {
-      const observable = new Observable<unknown>((subscriber) => {
+    const observables = s.inputs.map((spec, k) => {
+      return new Observable<unknown>((subscriber) => {
         if (subscribed.has(k)) problems.push(`${k} subscribed twice`);
         subscribed.add(k);
         live++;
@@ -100,10 +123,7 @@ async function runScenario(s: FaScenario): Promise<string[]> {
           finished.add(k);
           live--;
           // The engine hands this outcome to the loop at once: a result, or (fail fast) the end.
-          if (!failed) {
-            if (s.emit === 'settled' || spec.kind === 'value') given++;
-            else failed = true;
-          }
+          outcome(spec.kind === 'value');
           if (spec.kind === 'value') {
             subscriber.next(`v${k}`);
             subscriber.complete();
@@ -130,6 +150,9 @@ async function runScenario(s: FaScenario): Promise<string[]> {
           }
         };
       });
+    });
+    const made: Array<CompletionInput<unknown>> = s.inputs.map((spec, k) => {
+      const observable = observables[k];
       if (!spec.factory) return observable;
       return (signal: AbortSignal) => {
         if (signals.has(k)) problems.push(`factory ${k} called twice`);
@@ -138,42 +161,123 @@ async function runScenario(s: FaScenario): Promise<string[]> {
       };
     });
 
+    // mergeCompletedThen: each item's children, in turn from the inputs; its stream of pages.
+    const items = s.items;
+    let cursor = 0;
+    const pagesOf = (items ?? []).map((plan) =>
+      plan.sizes.map((size) => {
+        const list: number[] = [];
+        for (let j = 0; j < size && cursor < s.inputs.length; j++) list.push(cursor++);
+        return list;
+      }),
+    );
+    const pageSignals = new Map<number, AbortSignal>();
+    const pagesTorn = new Set<number>();
+    const pagesEnded = new Set<number>();
+    /** Records a complete `'settled'` loop must take: a child of every list given, a failed item's stage-1 record. */
+    let expected = 0;
+    const outcome = (ok: boolean) => {
+      if (failed) return;
+      if (s.emit === 'settled' || ok) given++;
+      else failed = true;
+    };
+    const first = (i: number, _index: number, signal: AbortSignal): unknown => {
+      if (pageSignals.has(i)) problems.push(`first ${i} called twice`);
+      pageSignals.set(i, signal);
+      const plan = items![i];
+      if (!plan.paged) {
+        const list = pagesOf[i].flat();
+        expected += list.length;
+        return list;
+      }
+      return new Observable<unknown>((subscriber) => {
+        live++;
+        let done = false;
+        const end = () => {
+          if (done) return false;
+          done = true;
+          live--;
+          pagesEnded.add(i);
+          return true;
+        };
+        void (async () => {
+          for (const list of pagesOf[i]) {
+            await hops(plan.gap);
+            if (done) return;
+            expected += list.length;
+            subscriber.next(list);
+          }
+          await hops(plan.gap);
+          if (done) return;
+          if (plan.end === 'notList') {
+            // The engine fails the item and tears the stream down (not ended on its own).
+            expected++;
+            outcome(false);
+            subscriber.next(42);
+          } else if (plan.end === 'error') {
+            if (!end()) return;
+            expected++;
+            outcome(false);
+            subscriber.error(new Error(`e-pages ${i}`));
+          } else {
+            if (!end()) return;
+            subscriber.complete();
+          }
+        })();
+        return () => {
+          if (done) return;
+          done = true;
+          live--;
+          pagesTorn.add(i);
+        };
+      });
+    };
+    const then = (k: number, _item: number, signal: AbortSignal) => {
+      if (signals.has(k)) problems.push(`then ${k} called twice`);
+      signals.set(k, signal);
+      return observables[k];
+    };
+    const elements: unknown[] = items === undefined ? made : items.map((_, i) => i);
+
     let reads = 0;
     let entered = false;
     let ended = false;
     function* lazily(): Generator<CompletionInput<unknown>> {
       entered = true;
       try {
-        for (let i = 0; i < made.length; i++) {
+        for (let i = 0; i < elements.length; i++) {
           reads++;
-          yield made[i];
+          yield elements[i] as CompletionInput<unknown>;
         }
       } finally {
         ended = true;
       }
     }
     let sourceLive = false;
+    const keyed = items === undefined;
     const collection: unknown =
       s.collection === 'lazy'
         ? lazily()
-        : s.collection === 'record'
+        : s.collection === 'record' && keyed
           ? Object.fromEntries(made.map((input, k) => [`k${k}`, input]))
-          : s.collection === 'map'
+          : s.collection === 'map' && keyed
             ? new Map(made.map((input, k) => [k, input]))
             : s.collection === 'observable'
-              ? new Observable<CompletionInput<unknown>>((subscriber) => {
+              ? new Observable<unknown>((subscriber) => {
                   sourceLive = true;
-                  for (const input of made) subscriber.next(input);
+                  for (const element of elements) subscriber.next(element);
                   subscriber.complete();
                   return () => {
                     sourceLive = false;
                   };
                 })
-              : made;
+              : elements;
     // An empty record is options when alone: pass the options too, as a user would.
-    const results = asCompleted(
-      collection as never,
-      { concurrency: s.concurrency, emit: s.emit } as never,
+    const options = { concurrency: s.concurrency, emit: s.emit };
+    const results = (
+      items === undefined
+        ? asCompleted(collection as never, options as never)
+        : mergeCompletedThen(collection as never, first as never, then as never, options as never)
     ) as AsyncIterable<{
       index?: number;
       key?: unknown;
@@ -194,11 +298,15 @@ async function runScenario(s: FaScenario): Promise<string[]> {
       for await (const result of results) {
         const at = taken++;
         outstanding(`result ${at}`);
-        if (s.emit !== 'value' && result.index !== undefined) {
+        if (keyed && s.emit !== 'value' && result.index !== undefined) {
           took.set(result.index, (took.get(result.index) ?? 0) + 1);
           const key =
             s.collection === 'record' ? `k${result.index}` : s.collection === 'map' ? result.index : undefined;
           if (result.key !== key) problems.push(`result ${result.index}: key ${String(result.key)}`);
+        }
+        if (!keyed && s.emit !== 'value') {
+          const { child } = result as { child?: number };
+          if (child !== undefined) took.set(child, (took.get(child) ?? 0) + 1);
         }
         await hops(s.paces[at % s.paces.length]);
         outstanding(`end of body ${at}`);
@@ -226,7 +334,17 @@ async function runScenario(s: FaScenario): Promise<string[]> {
       if (!finished.has(k) && !torn.has(k)) problems.push(`${k} never finished nor torn down`);
     }
     for (const [k, count] of took) if (count > 1) problems.push(`${k}: ${count} results`);
-    if (completed && s.emit === 'settled') {
+    for (const [i, signal] of pageSignals) {
+      if (pagesEnded.has(i) && signal.aborted) problems.push(`pages of ${i} ended on their own, yet aborted`);
+      if (pagesTorn.has(i) && !signal.aborted) problems.push(`pages of ${i} torn down, signal not aborted`);
+      if (!items![i].paged && signal.aborted) problems.push(`item ${i} gave its list at once, yet aborted`);
+    }
+    if (completed && s.emit === 'settled' && !keyed) {
+      if (taken !== expected || given !== expected)
+        problems.push(`the loop took ${taken} of ${given} results given, ${expected} expected`);
+      if (reads !== 0 && reads !== elements.length) problems.push(`${reads} of ${elements.length} items read`);
+    }
+    if (completed && s.emit === 'settled' && keyed) {
       const count = s.collection === 'lazy' ? reads : made.length;
       if (taken !== count) problems.push(`the loop took ${taken} results for ${count} inputs`);
       for (let k = 0; k < count; k++) if (took.get(k) !== 1) problems.push(`${k}: ${took.get(k) ?? 0} results`);
@@ -237,7 +355,7 @@ async function runScenario(s: FaScenario): Promise<string[]> {
     else if (
       loopError !== undefined &&
       !(loopError instanceof LoopStop) &&
-      !(loopError instanceof Error && /^e\d/.test(loopError.message)) &&
+      !(loopError instanceof Error && /^e\d|^e-pages|as page \d+ of its stream/.test(loopError.message)) &&
       !(loopError instanceof EmptyError)
     )
       problems.push(`the loop threw ${String(loopError)}`);
