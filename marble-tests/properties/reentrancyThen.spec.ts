@@ -65,7 +65,7 @@ interface ItemSpec {
 
 interface ThenScenario {
   /** `pipeable`: a source of item batches; `observable`: the creation form over an Observable of items; `array`: over an array. */
-  form: 'pipeable' | 'observable' | 'array';
+  form: 'pipeable' | 'observable' | 'array' | 'lazy';
   /** Items, each arriving at its frame (in `array` form all at 0). */
   items: Array<{ at: number; spec: ItemSpec }>;
   completeAt: number;
@@ -120,7 +120,7 @@ const itemArb: fc.Arbitrary<ItemSpec> = fc.record(
 
 const scenarioArb: fc.Arbitrary<ThenScenario> = fc
   .record({
-    form: fc.constantFrom<ThenScenario['form']>('pipeable', 'observable', 'array'),
+    form: fc.constantFrom<ThenScenario['form']>('pipeable', 'observable', 'array', 'lazy'),
     items: fc.array(fc.record({ gap: fc.integer({ min: 0, max: 4 }), spec: itemArb }), { maxLength: 5 }),
     tail: fc.integer({ min: 0, max: 8 }),
     concurrency: fc.oneof(
@@ -132,7 +132,8 @@ const scenarioArb: fc.Arbitrary<ThenScenario> = fc
   })
   .map(({ items, tail, onEmit, ...rest }) => {
     let at = 0;
-    const placed = items.map(({ gap, spec }) => ({ at: rest.form === 'array' ? 0 : (at += gap), spec }));
+    const whole = rest.form === 'array' || rest.form === 'lazy';
+    const placed = items.map(({ gap, spec }) => ({ at: whole ? 0 : (at += gap), spec }));
     return {
       ...rest,
       items: placed,
@@ -209,7 +210,8 @@ function runScenario(s: ThenScenario): string[] {
         const judge = () => {
           if (liveChildren !== 0) problems.push(`${how}: ${liveChildren} child(ren) still subscribed`);
           if (livePages !== 0) problems.push(`${how}: ${livePages} page stream(s) still subscribed`);
-          if (s.form !== 'array' && source.observed) problems.push(`${how}: the items source is still subscribed`);
+          if ((s.form === 'pipeable' || s.form === 'observable') && source.observed)
+            problems.push(`${how}: the items source is still subscribed`);
         };
         if (how === 'unsubscribed' && inTeardown > 0) testScheduler.schedule(judge, 0);
         else judge();
@@ -452,7 +454,20 @@ function runScenario(s: ThenScenario): string[] {
         return { item: i };
       };
       let operated: Observable<unknown>;
-      if (s.form === 'array') {
+      // A generator of items (read lazily): read only as an item can start, closed or done at the end.
+      let entered = false;
+      let ended = false;
+      function* lazily(): Generator<{ item: number }> {
+        entered = true;
+        try {
+          for (let i = 0; i < s.items.length; i++) yield itemsArrived(i);
+        } finally {
+          ended = true;
+        }
+      }
+      if (s.form === 'lazy') {
+        operated = mergeCompletedThen(lazily(), first as never, then as never, options as never);
+      } else if (s.form === 'array') {
         operated = mergeCompletedThen(
           s.items.map((_, i) => itemsArrived(i)),
           first as never,
@@ -498,6 +513,7 @@ function runScenario(s: ThenScenario): string[] {
       for (const k of subscribed) {
         if (!finished.has(k) && !torn.has(k)) problems.push(`${k} never ended nor torn down`);
       }
+      if (entered && !ended) problems.push('the generator of items was neither closed nor done');
       for (const [k, count] of records) if (count > 1) problems.push(`${k} has ${count} records`);
       if (s.emit === 'settled' && terminated === 'complete') {
         for (const i of arrived) {
