@@ -19,6 +19,9 @@
  *     can start (every element read before has started), is closed or ran
  *     to its end once the output stops, and in `'settled'` mode every input
  *     read gets its one record.
+ *   - a collection given whole may be an array, a record or a `Map`: each
+ *     record of a keyed collection carries its input's key (a record's string,
+ *     the Map's own key object), and no other record has one.
  * (An abort listener does not throw here: Node reports such an error itself,
  * as an uncaught exception, whatever the package does.)
  */
@@ -71,6 +74,8 @@ interface ReScenario {
   onEmit: Array<ActionSpec & { at: number }>;
   /** Each collection is handed over as a generator (read lazily), not an array. */
   lazy: boolean;
+  /** When not lazy: each collection as an array, a record (keys `k0`, `k1`, …) or a `Map` (object keys). */
+  shape: 'array' | 'record' | 'map';
 }
 
 const actionArb = (kinds: readonly ActionKind[]): fc.Arbitrary<ActionSpec> =>
@@ -119,6 +124,7 @@ const scenarioArb: fc.Arbitrary<ReScenario> = fc
     onTimeout: fc.option(fc.constantFrom<'error' | 'complete'>('error', 'complete'), { nil: undefined }),
     onEmit: fc.array(fc.record({ at: fc.nat({ max: 6 }), action: actionArb(ALL) }), { maxLength: 2 }),
     lazy: fc.boolean(),
+    shape: fc.constantFrom<ReScenario['shape']>('array', 'array', 'record', 'map'),
   })
   .map(({ pipeable, batches, tail, op, total, each, onEmit, ...rest }) => {
     let at = 0;
@@ -212,10 +218,14 @@ function runScenario(s: ReScenario): Outcome {
       const output = new (class extends Subscriber<unknown> {
         protected override _next(value: unknown): void {
           if (terminated !== 'no') problems.push(`next after the output stopped (${terminated})`);
-          const record = value as { batch?: number; index?: number };
+          const record = value as { batch?: number; index?: number; key?: unknown };
           if (s.emit !== 'value' && s.op !== 'first' && record.index !== undefined) {
-            const k = key(record.batch ?? 0, record.index);
+            const b = record.batch ?? 0;
+            const k = key(b, record.index);
             records.set(k, (records.get(k) ?? 0) + 1);
+            // A keyed collection's records carry the key of their input; no other has one.
+            const expected = s.lazy || s.shape === 'array' ? undefined : keysOf[b]?.[record.index];
+            if (record.key !== expected) problems.push(`${k}: key ${String(record.key)}, expected ${String(expected)}`);
           }
           const at = emissions++;
           for (const action of s.onEmit) {
@@ -367,7 +377,17 @@ function runScenario(s: ReScenario): Outcome {
           ended[b] = true;
         }
       }
-      const inputs = made.map((list, b) => (s.lazy ? lazily(b) : list)) as Array<
+      /** The key of each input of a keyed collection (a record's string, a Map's object). */
+      const keysOf: unknown[][] = made.map((list, b) =>
+        list.map((_, i) => (s.shape === 'record' ? `k${i}` : s.shape === 'map' ? { batch: b, index: i } : undefined)),
+      );
+      const shaped = (list: Array<CompletionInput<unknown>>, b: number): unknown =>
+        s.shape === 'record'
+          ? Object.fromEntries(list.map((input, i) => [keysOf[b][i], input]))
+          : s.shape === 'map'
+            ? new Map(list.map((input, i) => [keysOf[b][i], input]))
+            : list;
+      const inputs = made.map((list, b) => (s.lazy ? lazily(b) : shaped(list, b))) as Array<
         Iterable<CompletionInput<unknown>> & Array<CompletionInput<unknown>>
       >;
       const timed = { total: s.total, each: s.each, onTimeout: s.onTimeout, scheduler };

@@ -111,12 +111,8 @@ export class ItemGroup extends Group {
           try {
             list = this.readPage(page, index, pages);
           } catch (error) {
-            if (subscribing) {
-              rejected = { error };
-            } else {
-              pageSubscriber.unsubscribe();
-              this.engine.expire(this, slot, error);
-            }
+            rejected = { error };
+            if (!subscribing) this.expire(slot, error, pageSubscriber);
             return;
           }
           const offset = children;
@@ -138,13 +134,22 @@ export class ItemGroup extends Group {
       from(stream as ObservableInput<unknown>).subscribe(pageSubscriber);
       subscribing = false;
       if (rejected === undefined) return;
-      if (ended) {
-        subscriber.error(rejected.error);
-      } else {
-        pageSubscriber.unsubscribe();
-        this.engine.expire(this, slot, rejected.error);
-      }
+      if (ended) subscriber.error(rejected.error);
+      else this.expire(slot, rejected.error, pageSubscriber);
     });
+  }
+
+  /**
+   * Fails an item whose stream gave a page that is no list. The engine's
+   * teardown of the slot unsubscribes the pages (they were added to the
+   * slot's subscriber): so an error the stream's own teardown throws surfaces
+   * once, as any teardown's, rather than escaping from here (into the page
+   * producer's `next`, or as the item's failure), and the signal is aborted.
+   */
+  private expire(slot: number, error: unknown, pageSubscriber: CollectionSubscriber): void {
+    this.engine.expire(this, slot, error);
+    // The slot was no longer running (already being torn down): the pages are still to stop.
+    if (!pageSubscriber.closed) pageSubscriber.unsubscribe();
   }
 
   /** A page's children, read once; throws a `TypeError` for a page that is no list. */
