@@ -82,8 +82,14 @@ export type ValidCollection<C> = C &
         ? never
         : { readonly [K in keyof C]: C[K] & AnyCompletionInput } &
             // A `then` method makes the object a thenable (one promise), which the runtime rejects.
-            (C extends { then: (...args: never[]) => unknown }
-              ? { readonly then: 'a record with a then() method is a thenable, not a collection' }
+            (C extends {
+              /** A thenable's method. */
+              then: (...args: never[]) => unknown;
+            }
+              ? {
+                  /** Never met: the compiler's message shows this text. */
+                  readonly then: 'a record with a then() method is a thenable, not a collection';
+                }
               : unknown));
 
 /**
